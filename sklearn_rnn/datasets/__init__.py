@@ -1,0 +1,1 @@
+"""Data sets: the course's synthetic sequence tasks and the IMDB movie reviews."""
