@@ -1,0 +1,22 @@
+"""Layers of the NumPy engine; see :mod:`sklearn_rnn.nn.layers.base` for the protocol."""
+
+from .base import Layer
+from .bidirectional import Bidirectional
+from .dense import Dense
+from .dropout import Dropout
+from .embedding import Embedding
+from .pooling import POOLINGS, LastStatePooling, MaxPooling, MeanPooling
+from .simple_rnn import SimpleRNN
+
+__all__ = [
+    "Bidirectional",
+    "Dense",
+    "Dropout",
+    "Embedding",
+    "LastStatePooling",
+    "Layer",
+    "MaxPooling",
+    "MeanPooling",
+    "POOLINGS",
+    "SimpleRNN",
+]

@@ -1,0 +1,45 @@
+"""The protocol every layer follows.
+
+A layer owns ``params`` (a list of arrays) and ``grads`` (a list of arrays of
+the same shapes, in the same order).  ``forward`` caches what ``backward``
+needs; ``backward(dout)`` *overwrites* ``grads`` with the gradients of the
+loss summed over the batch (it never updates a parameter) and returns the
+gradient with respect to the layer's input, or ``None`` when
+``input_grad`` is false (the first layer of a network needs none).
+
+Sequence tensors are time-major: ``(T, N, D)`` = (time steps, batch, features);
+``mask`` is ``None`` (every step valid) or a boolean ``(T, N)`` array that is
+false on padding steps.
+"""
+
+
+class Layer:
+    """Base class of the engine's layers.
+
+    Attributes
+    ----------
+    params : list of ndarray
+        Trainable parameters, updated in place by an optimizer.
+    grads : list of ndarray
+        Gradients aligned with ``params``, overwritten by :meth:`backward`.
+    input_grad : bool
+        Whether :meth:`backward` must return the gradient w.r.t. the input.
+    """
+
+    input_grad = True
+
+    def __init__(self):
+        self.params = []
+        self.grads = []
+
+    def forward(self, x, mask=None, training=False):
+        """Compute the layer's output for input ``x``."""
+        raise NotImplementedError
+
+    def backward(self, dout):
+        """Store parameter gradients in ``grads``; return ``dL/dx`` or None."""
+        raise NotImplementedError
+
+    def output_mask(self, mask):
+        """The mask of this layer's output, given the mask of its input."""
+        return mask

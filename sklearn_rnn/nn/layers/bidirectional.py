@@ -1,0 +1,54 @@
+"""Bidirectional wrapper: one recurrent layer reads forward, one backward."""
+
+import numpy as np
+
+from .base import Layer
+
+
+class Bidirectional(Layer):
+    """Run ``forward_layer`` on the sequence and ``backward_layer`` on the
+    time-reversed sequence; concatenate their states feature-wise, aligned in
+    the original time order: output ``(T, N, H_f + H_b)``.
+
+    The backward layer's *final* state therefore sits at time step 0 of the
+    output (see :class:`~sklearn_rnn.nn.layers.pooling.LastStatePooling`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn.layers import SimpleRNN
+    >>> rng = np.random.RandomState(0)
+    >>> layer = Bidirectional(SimpleRNN(3, 4, rng=rng), SimpleRNN(3, 5, rng=rng))
+    >>> layer.forward(np.zeros((7, 2, 3), dtype=np.float32)).shape
+    (7, 2, 9)
+    """
+
+    def __init__(self, forward_layer, backward_layer):
+        super().__init__()
+        self.forward_layer, self.backward_layer = forward_layer, backward_layer
+        self.params = forward_layer.params + backward_layer.params
+        self.grads = forward_layer.grads + backward_layer.grads
+        self.split = forward_layer.hidden_size
+        self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
+
+    @property
+    def input_grad(self):
+        return self.forward_layer.input_grad
+
+    @input_grad.setter
+    def input_grad(self, value):
+        self.forward_layer.input_grad = self.backward_layer.input_grad = value
+
+    def forward(self, x, mask=None, training=False):
+        reversed_mask = None if mask is None else mask[::-1]
+        ahead = self.forward_layer.forward(x, mask, training)
+        behind = self.backward_layer.forward(np.ascontiguousarray(x[::-1]), reversed_mask, training)
+        return np.concatenate([ahead, behind[::-1]], axis=-1)
+
+    def backward(self, dout):
+        dx_ahead = self.forward_layer.backward(dout[..., : self.split])
+        dx_behind = self.backward_layer.backward(dout[::-1, :, self.split :])
+        if dx_ahead is None:
+            return None
+        dx_ahead += dx_behind[::-1]
+        return dx_ahead

@@ -1,0 +1,71 @@
+"""Token embedding: integer ids -> dense vectors, with a row-sparse gradient."""
+
+import numpy as np
+
+from ..initializers import get_initializer
+from .base import Layer
+
+
+class Embedding(Layer):
+    """Look up row ``ids[t, n]`` of a ``(vocab_size, dim)`` table.
+
+    Id 0 is padding: it marks masked steps (see :meth:`compute_mask`) and its
+    row never receives a gradient.  The backward pass touches only the rows
+    used by the batch: gradients of repeated ids are summed after one sort
+    (``np.add.at`` would be an order of magnitude slower).
+
+    Parameters
+    ----------
+    vocab_size, dim : int
+    init : str, default="normal"
+    rng : numpy random generator
+    dtype : numpy dtype, default=np.float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> emb = Embedding(4, 2, dtype=np.float64)
+    >>> emb.W[:] = np.arange(8.0).reshape(4, 2)
+    >>> emb.forward(np.array([[3], [0]]))[:, 0]
+    array([[6., 7.],
+           [0., 1.]])
+    >>> _ = emb.backward(np.ones((2, 1, 2)))
+    >>> emb.grads[0]
+    array([[0., 0.],
+           [0., 0.],
+           [0., 0.],
+           [1., 1.]])
+    """
+
+    input_grad = False
+
+    def __init__(self, vocab_size, dim, init="normal", rng=None, dtype=np.float32):
+        super().__init__()
+        rng = np.random.RandomState(0) if rng is None else rng
+        self.W = get_initializer(init)((vocab_size, dim), rng, dtype)
+        self.params = [self.W]
+        self.grads = [np.zeros_like(self.W)]
+        self.touched_rows = np.empty(0, dtype=np.intp)
+
+    @staticmethod
+    def compute_mask(ids):
+        """The padding mask of an id array: false where ``ids == 0``."""
+        return ids != 0
+
+    def forward(self, ids, mask=None, training=False):
+        self.ids = ids
+        return self.W[ids]
+
+    def backward(self, dout):
+        grad = self.grads[0]
+        grad[self.touched_rows] = 0.0
+        flat_ids = self.ids.ravel()
+        order = np.argsort(flat_ids, kind="stable")
+        sorted_ids = flat_ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        rows = sorted_ids[starts]
+        sums = np.add.reduceat(dout.reshape(-1, self.W.shape[1])[order], starts, axis=0)
+        keep = rows != 0                       # padding row gets no gradient
+        grad[rows[keep]] = sums[keep]
+        self.touched_rows = rows
+        return None

@@ -1,0 +1,120 @@
+"""Many-to-one pooling of a sequence of states ``(T, N, F)`` into ``(N, F)``.
+
+All three poolings look only at valid (non-padding) steps:
+
+- :class:`LastStatePooling`: the final state (a recurrent layer carries its
+  state through padding, so the state at the last step is the state after
+  the last real step);
+- :class:`MeanPooling`: the mean over valid steps;
+- :class:`MaxPooling`: the feature-wise maximum over valid steps.
+
+A sequence with no valid step pools to zeros.
+"""
+
+import numpy as np
+
+from .base import Layer
+
+
+class LastStatePooling(Layer):
+    """The final state of each sequence.
+
+    Parameters
+    ----------
+    n_forward_features : int or None, default=None
+        For a bidirectional layer below: features from this index on belong
+        to the backward direction, whose final state is at time step 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(12.0).reshape(3, 2, 2)   # (T, N, F)
+    >>> LastStatePooling().forward(x)
+    array([[ 8.,  9.],
+           [10., 11.]])
+    >>> LastStatePooling(n_forward_features=1).forward(x)
+    array([[ 8.,  1.],
+           [10.,  3.]])
+    """
+
+    def __init__(self, n_forward_features=None):
+        super().__init__()
+        self.split = n_forward_features
+
+    def forward(self, x, mask=None, training=False):
+        self.shape, self.dtype = x.shape, x.dtype
+        if self.split is None:
+            return x[-1].copy()
+        return np.concatenate([x[-1, :, : self.split], x[0, :, self.split :]], axis=-1)
+
+    def backward(self, dout):
+        dx = np.zeros(self.shape, dtype=self.dtype)
+        if self.split is None:
+            dx[-1] = dout
+        else:
+            dx[-1, :, : self.split] = dout[:, : self.split]
+            dx[0, :, self.split :] = dout[:, self.split :]
+        return dx
+
+    def output_mask(self, mask):
+        return None
+
+
+class MeanPooling(Layer):
+    """Mean of the states over valid steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[1.0]], [[3.0]], [[100.0]]])          # (T=3, N=1, F=1)
+    >>> MeanPooling().forward(x, mask=np.array([[True], [True], [False]]))
+    array([[2.]])
+    """
+
+    def forward(self, x, mask=None, training=False):
+        T = x.shape[0]
+        if mask is None:
+            self.weights = np.full((T, x.shape[1], 1), 1.0 / T, dtype=x.dtype)
+        else:
+            counts = np.maximum(mask.sum(axis=0), 1)
+            self.weights = (mask / counts).astype(x.dtype)[:, :, None]
+        return np.einsum("tnf,tni->nf", x, self.weights)
+
+    def backward(self, dout):
+        return self.weights * dout[None]
+
+    def output_mask(self, mask):
+        return None
+
+
+class MaxPooling(Layer):
+    """Feature-wise maximum of the states over valid steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[1.0]], [[3.0]], [[100.0]]])
+    >>> MaxPooling().forward(x, mask=np.array([[True], [True], [False]]))
+    array([[3.]])
+    """
+
+    def forward(self, x, mask=None, training=False):
+        self.shape = x.shape
+        if mask is not None:
+            x = np.where(mask[:, :, None], x, -np.inf)
+        self.argmax = x.argmax(axis=0)                     # (N, F)
+        out = np.take_along_axis(x, self.argmax[None], axis=0)[0]
+        self.empty = np.isneginf(out)                      # no valid step
+        out[self.empty] = 0.0
+        return out
+
+    def backward(self, dout):
+        dx = np.zeros(self.shape, dtype=dout.dtype)
+        np.put_along_axis(dx, self.argmax[None], np.where(self.empty, 0.0, dout)[None], axis=0)
+        return dx
+
+    def output_mask(self, mask):
+        return None
+
+
+POOLINGS = {"last": LastStatePooling, "mean": MeanPooling, "max": MaxPooling}

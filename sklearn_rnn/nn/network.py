@@ -1,0 +1,80 @@
+"""A stack of layers with a loss on top."""
+
+import numpy as np
+
+
+class Network:
+    """Layers applied in order, then a loss on the last layer's logits.
+
+    Parameters
+    ----------
+    layers : list of Layer
+    loss : loss object from :mod:`sklearn_rnn.nn.losses`
+    alpha : float, default=0.0
+        L2 penalty ``0.5 * alpha * ||W||**2`` on every weight matrix (2-D
+        parameter; biases are not penalised).
+
+    Attributes
+    ----------
+    params, grads : list of ndarray
+        All layers' parameters and gradients, aligned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn.layers import Dense
+    >>> from sklearn_rnn.nn.losses import SquaredError
+    >>> net = Network([Dense(1, 1, dtype=np.float64)], SquaredError())
+    >>> net.params[0][:] = 2.0
+    >>> net.loss_and_gradients(np.array([[1.0]]), np.array([[1.0]]), np.ones(1))
+    0.5
+    >>> net.grads[0]
+    array([[1.]])
+    """
+
+    def __init__(self, layers, loss, alpha=0.0):
+        self.layers = list(layers)
+        self.loss = loss
+        self.alpha = alpha
+        self.layers[0].input_grad = False
+        self.params = [p for layer in self.layers for p in layer.params]
+        self.grads = [g for layer in self.layers for g in layer.grads]
+
+    def forward(self, x, mask=None, training=False):
+        """Logits for input ``x`` (time-major for sequences)."""
+        for layer in self.layers:
+            x = layer.forward(x, mask, training)
+            mask = layer.output_mask(mask)
+        return x
+
+    def backward(self, dout):
+        """Backpropagate ``dL/dlogits`` through every layer, filling ``grads``."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+
+    def predict(self, x, mask=None):
+        """Output-layer predictions (probabilities or regression values)."""
+        logits = self.forward(x, mask)
+        return self.loss.predict(logits.reshape(-1, logits.shape[-1])).reshape(logits.shape)
+
+    def loss_and_gradients(self, x, target, weights, mask=None):
+        """One training forward/backward pass; returns the (penalised) loss.
+
+        ``weights`` holds one weight per row of the loss: per sample, or per
+        (time step, sample) for sequence outputs, zero on padding.
+        """
+        logits = self.forward(x, mask, training=True)
+        n_outputs = logits.shape[-1]
+        rows = weights.size
+        loss, dlogits = self.loss.loss_and_gradient(
+            logits.reshape(rows, n_outputs),
+            target.reshape((rows,) + target.shape[weights.ndim:]),
+            weights.ravel(),
+        )
+        self.backward(dlogits.reshape(logits.shape))
+        if self.alpha:
+            for param, grad in zip(self.params, self.grads):
+                if param.ndim == 2:
+                    loss += 0.5 * self.alpha * float(np.dot(param.ravel(), param.ravel()))
+                    grad += self.alpha * param
+        return loss
