@@ -1,0 +1,179 @@
+"""ScratchRNNRegressor."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._base import BaseScratchRNN
+from ._targets import check_target_length, per_step_target
+from .nn.losses import SquaredError
+
+
+class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
+    """Recurrent neural network regressor: Elman RNN trained by BPTT, in NumPy.
+
+    Reads each input sequence with one or more SimpleRNN layers, summarises it
+    (last state, mean or max over time) and maps it through dense layers to
+    one or more real outputs, trained on the half squared error; or, with
+    ``return_sequences=True``, predicts at every time step.
+
+    Parameters
+    ----------
+    hidden_size, num_layers, bidirectional, activation, pooling, \
+return_sequences, dense_layers, dense_activation, dropout, bptt_truncate, \
+embedding_dim, vocab_size, mask_value, init, recurrent_init, solver, \
+learning_rate_init, momentum, beta_1, beta_2, epsilon, alpha, clip_norm, \
+batch_size, max_iter, shuffle, tol, n_iter_no_change, early_stopping, \
+validation_fraction, random_state, verbose, warm_start, dtype :
+        As for :class:`ScratchRNNClassifier`; early stopping monitors the
+        validation R² score and ``return_sequences`` takes ``y`` of shape
+        (n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs).
+
+    Attributes
+    ----------
+    network_ : sklearn_rnn.nn.network.Network
+    loss_curve_ : list of float
+    validation_scores_ : list of float or None
+    best_validation_score_ : float or None
+    best_loss_ : float
+    n_iter_ : int
+    t_ : int
+    n_outputs_ : int
+    n_features_in_ : int
+    n_step_features_ : int
+    feature_names_in_ : ndarray of str
+
+    Examples
+    --------
+    Count the ones in binary sequences with a linear RNN of one unit (the
+    course's task, trained with full-batch Rprop):
+
+    >>> import numpy as np
+    >>> from sklearn_rnn import ScratchRNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.randint(0, 2, size=(100, 10)).astype(float)
+    >>> reg = ScratchRNNRegressor(hidden_size=1, activation="identity",
+    ...                           solver="rprop", learning_rate_init=0.01,
+    ...                           max_iter=300, random_state=0)
+    >>> reg = reg.fit(X, X.sum(axis=1))
+    >>> round(float(reg.predict([[1.0] * 10])[0]))
+    10
+    """
+
+    def __init__(self, hidden_size=32, *, num_layers=1, bidirectional=False,
+                 activation="tanh", pooling="last", return_sequences=False,
+                 dense_layers=(), dense_activation="relu", dropout=0.0,
+                 bptt_truncate=None, embedding_dim=None, vocab_size=None,
+                 mask_value=None, init="xavier", recurrent_init="orthogonal",
+                 solver="adam", learning_rate_init=0.001, momentum=0.9, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, alpha=0.0, clip_norm=5.0,
+                 batch_size="auto", max_iter=200, shuffle=True, tol=1e-4,
+                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
+                 random_state=None, verbose=False, warm_start=False, dtype="float32"):
+        super().__init__(**{k: v for k, v in locals().items() if k not in ("self", "__class__")})
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train on sequences ``X`` and targets ``y`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features), \
+                (n_samples, n_timesteps), or list of arrays
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Per time step with ``return_sequences``.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Run exactly one epoch over ``X, y``, from the current weights.
+
+        Parameters
+        ----------
+        X, y, sample_weight : see :meth:`fit`.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _encode_targets(self, y, sequences, reset, classes=None):
+        if self.return_sequences:
+            y, _ = per_step_target(y, sequences, dtype=self._float_dtype)
+            step_ndim = 2
+        else:
+            y = check_array(y, ensure_2d=False, dtype=self._float_dtype, input_name="y")
+            check_target_length(y, sequences)
+            step_ndim = 1
+        if y.ndim not in (step_ndim, step_ndim + 1):
+            raise ValueError(f"y has {y.ndim} dimensions; expected {step_ndim} or {step_ndim + 1}.")
+        single = y.ndim == step_ndim
+        target = y[..., None] if single else y
+        if reset:
+            self._single_output = single
+            self.n_outputs_ = target.shape[-1]
+        elif target.shape[-1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {target.shape[-1]} outputs, but {type(self).__name__} was "
+                f"fitted with {self.n_outputs_}."
+            )
+        return target, self.n_outputs_, SquaredError()
+
+    def _validation_score(self, sequences, target, sample_weight):
+        predicted = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        if self.return_sequences:
+            steps = np.ones(target.shape[:2], bool) if sequences.mask is None else sequences.mask
+            weights = np.broadcast_to(sample_weight[:, None], steps.shape)[steps]
+            return r2_score(target[steps], predicted[steps], sample_weight=weights)
+        return r2_score(target, predicted, sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays, see :meth:`fit`
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Or per time step, (n_samples, n_timesteps[, n_outputs]).
+        """
+        output = self._network_output(X).astype(np.float64, copy=False)
+        return output[..., 0] if self._single_output else output
+
+    def score(self, X, y, sample_weight=None):
+        """R² of the predictions (over valid time steps with ``return_sequences``).
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+        y : array-like
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        float
+        """
+        if not self.return_sequences:
+            return super().score(X, y, sample_weight)
+        check_is_fitted(self)
+        sequences = self._validate_input(X, reset=False)
+        y, valid = per_step_target(y, sequences, dtype=np.float64)
+        predicted = self.predict(X)
+        weights = None if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
+        return r2_score(y[valid], predicted[valid], sample_weight=weights)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,155 @@
+"""Validation of sequence input: dense 2-D / 3-D arrays, ragged lists, token ids.
+
+Input rules (see the README's "Input" section):
+
+- 3-D ``X`` of shape (n_samples, n_timesteps, n_features) is a batch of
+  sequences; the number of time steps may differ between calls, the number of
+  features per step may not.
+- 2-D ``X`` of shape (n_samples, n_timesteps) is a batch of univariate
+  sequences and keeps scikit-learn's column contract: predict needs as many
+  columns as fit saw.
+- A list of arrays of different lengths (each (n_timesteps_i,) or
+  (n_timesteps_i, n_features)) is ragged input; it is post-padded internally
+  and the padding is masked.
+- With an embedding, ``X`` holds integer token ids, 2-D or ragged 1-D; id 0 is
+  padding.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from sklearn.utils.validation import _check_feature_names, check_array, validate_data
+
+#: ``values`` is batch-major: (N, T, D) floats or (N, T) token ids; ``mask``
+#: (N, T) is False on padding, or None when no step is padding.
+Sequences = namedtuple("Sequences", ["values", "mask"])
+
+
+def is_ragged(X):
+    """True if ``X`` is a list or tuple of sequences of different lengths."""
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    try:
+        lengths = {len(item) for item in X}
+    except TypeError:
+        return False
+    return len(lengths) > 1
+
+
+def pad_ragged(items, dtype, name="X"):
+    """Post-pad a list of arrays (each (T_i,) or (T_i, D)) into one array.
+
+    Returns
+    -------
+    padded : ndarray of shape (N, T_max) or (N, T_max, D)
+    valid : ndarray of bool, shape (N, T_max)
+
+    Examples
+    --------
+    >>> padded, valid = pad_ragged([[1, 2, 3], [4]], np.int64)
+    >>> padded
+    array([[1, 2, 3],
+           [4, 0, 0]])
+    >>> valid
+    array([[ True,  True,  True],
+           [ True, False, False]])
+    """
+    arrays = []
+    for i, item in enumerate(items):
+        arr = check_array(item, ensure_2d=False, dtype=dtype, ensure_min_samples=0,
+                          input_name=name)
+        if arr.ndim not in (1, 2):
+            raise ValueError(
+                f"Each sequence of a ragged {name} must be 1-D (n_timesteps,) or 2-D "
+                f"(n_timesteps, n_features); sequence {i} has shape {arr.shape}."
+            )
+        arrays.append(arr)
+    trailing = {arr.shape[1:] for arr in arrays}
+    if len(trailing) > 1:
+        raise ValueError(
+            f"All sequences of a ragged {name} must have the same number of features "
+            f"per time step; got trailing shapes {sorted(trailing)}."
+        )
+    lengths = np.array([len(arr) for arr in arrays])
+    t_max = int(lengths.max())
+    if t_max == 0:
+        raise ValueError(f"Every sequence of {name} is empty (0 time steps).")
+    padded = np.zeros((len(arrays), t_max) + trailing.pop(), dtype=arrays[0].dtype)
+    for row, arr in zip(padded, arrays):
+        row[: len(arr)] = arr
+    return padded, np.arange(t_max) < lengths[:, None]
+
+
+def _check_step_features(estimator, n_step_features, reset):
+    if reset:
+        estimator.n_step_features_ = n_step_features
+    elif n_step_features != estimator.n_step_features_:
+        raise ValueError(
+            f"X has {n_step_features} features per time step, but "
+            f"{type(estimator).__name__} was fitted with "
+            f"{estimator.n_step_features_} features per time step."
+        )
+
+
+def _check_token_ids(ids):
+    if not np.issubdtype(ids.dtype, np.integer):
+        if not np.array_equal(ids, np.floor(ids)):
+            raise ValueError(
+                "With embedding_dim set, X must hold integer token ids; got "
+                "non-integer values."
+            )
+    if ids.size and ids.min() < 0:
+        raise ValueError(
+            f"Token ids must be non-negative (0 is padding); got {ids.min()}."
+        )
+    return ids.astype(np.intp, copy=False)
+
+
+def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None):
+    """Validate ``X`` and return :data:`Sequences` (batch-major values, mask).
+
+    Sets ``n_features_in_`` (and ``feature_names_in_``) and
+    ``n_step_features_`` when ``reset``, checks them otherwise.
+    """
+    value_dtype = "numeric" if token_ids else dtype
+    if is_ragged(X):
+        values, valid = pad_ragged(X, value_dtype)
+        _check_feature_names(estimator, values, reset=reset)
+        if reset:
+            estimator.n_features_in_ = 1 if values.ndim == 2 else values.shape[2]
+            estimator._fitted_on_2d = False
+        if token_ids and values.ndim != 2:
+            raise ValueError("With embedding_dim set, each sequence must be 1-D token ids.")
+    else:
+        valid = None
+        values = X if hasattr(X, "ndim") or hasattr(X, "iloc") else np.asarray(X, dtype=object)
+        if getattr(values, "ndim", 2) == 3 and not token_ids:
+            values = check_array(X, allow_nd=True, dtype=dtype, input_name="X")
+            _check_feature_names(estimator, values, reset=reset)
+            if values.shape[2] == 0:
+                raise ValueError("X has 0 features per time step; at least 1 is required.")
+            if reset:
+                estimator.n_features_in_ = values.shape[2]
+        elif reset or getattr(estimator, "_fitted_on_2d", True) or token_ids:
+            values = validate_data(estimator, X, reset=reset, dtype=value_dtype)
+            if reset:
+                estimator._fitted_on_2d = True
+        else:  # fitted on (N, T, 1) sequences: a 2-D X may have any length
+            values = check_array(X, dtype=dtype, input_name="X")
+        if reset:
+            estimator._fitted_on_2d = values.ndim == 2
+    if token_ids:
+        values = _check_token_ids(values)
+        _check_step_features(estimator, 1, reset)
+        mask = values != 0
+    else:
+        if values.ndim == 2:
+            values = values[:, :, None]
+        _check_step_features(estimator, values.shape[2], reset)
+        mask = None if mask_value is None else np.any(values != mask_value, axis=2)
+    if valid is not None:
+        mask = valid if mask is None else mask & valid
+    if mask is not None and mask.all():
+        mask = None
+    return Sequences(values, mask)
+

@@ -1,0 +1,177 @@
+"""Documents -> padded sequences of hashed token ids (stateless)."""
+
+from itertools import chain
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+from sklearn.utils._param_validation import Interval
+
+from ._sequences import _BaseSequenceVectorizer
+
+
+class HashingSequenceVectorizer(_BaseSequenceVectorizer):
+    """Convert text documents to padded sequences of hashed token ids.
+
+    Stateless counterpart of :class:`SequenceVectorizer` for streaming or
+    out-of-core learning: no vocabulary is stored, ``transform`` works without
+    ``fit``. Documents are tokenised by the analyzer of a
+    :class:`~sklearn.feature_extraction.text.HashingVectorizer` with the same text
+    parameters, and a token gets the id ``j + 2`` where ``j`` is its column in
+    ``HashingVectorizer(n_features=n_features)`` (signed 32-bit MurmurHash3 of its
+    UTF-8 bytes with seed 0, absolute value modulo ``n_features``). Id ``0`` is
+    padding; id ``1`` is reserved (out-of-vocabulary in :class:`SequenceVectorizer`)
+    and never produced here. Distinct tokens may collide on the same id.
+
+    Parameters
+    ----------
+    n_features : int, default=2**16
+        Number of hash buckets. The ids lie in ``[0, n_features + 2)``, so this
+        sizes the embedding table: keep it small (the default, 65,536, is smaller
+        than ``HashingVectorizer``'s 2**20).
+
+    maxlen : int, default=200
+        Length of the output sequences (there is no fit to learn it from).
+
+    padding : {"pre", "post"}, default="pre"
+        Put the padding before (``"pre"``) or after (``"post"``) the tokens.
+
+    truncating : {"pre", "post"}, default="pre"
+        For documents longer than ``maxlen``, keep the end (``"pre"``, as Keras) or
+        the beginning (``"post"``).
+
+    input, encoding, decode_error, strip_accents, lowercase
+        Text parameters, as in :class:`SequenceVectorizer`.
+
+    preprocessor, tokenizer, stop_words, token_pattern, ngram_range, analyzer
+        Text parameters, as in :class:`SequenceVectorizer`.
+
+    dtype : dtype, default=np.int32
+        Data type of the output.
+
+    Attributes
+    ----------
+    n_tokens_ : int
+        Number of ids, ``n_features + 2``: the size of the embedding table.
+        Available without fitting.
+
+    See Also
+    --------
+    SequenceVectorizer : Learns a vocabulary; ids by decreasing frequency.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.text import HashingSequenceVectorizer
+    >>> vec = HashingSequenceVectorizer(n_features=16, maxlen=4)
+    >>> vec.transform(["the cat sat on the mat", "the dog"])
+    array([[ 6,  9, 16, 13],
+           [ 0,  0, 16,  7]], dtype=int32)
+    >>> vec.n_tokens_
+    18
+    """
+
+    _text_vectorizer_class = HashingVectorizer
+
+    _parameter_constraints: dict = {
+        **_BaseSequenceVectorizer._parameter_constraints,
+        "n_features": [
+            Interval(Integral, 1, np.iinfo(np.int32).max - 2, closed="left")
+        ],
+        "maxlen": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        n_features=2**16,
+        maxlen=200,
+        padding="pre",
+        truncating="pre",
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        strip_accents=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        stop_words=None,
+        token_pattern=r"(?u)\b\w\w+\b",
+        ngram_range=(1, 1),
+        analyzer="word",
+        dtype=np.int32,
+    ):
+        self.n_features = n_features
+        self.maxlen = maxlen
+        self.padding = padding
+        self.truncating = truncating
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.dtype = dtype
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Only validate the parameters: the vectorizer is stateless.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or files
+            Ignored (only checked not to be a single string).
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : HashingSequenceVectorizer
+            The vectorizer.
+        """
+        self._check_documents(X)
+        self._analyze([])  # validates the text parameters
+        return self
+
+    def transform(self, X):
+        """Convert documents to padded sequences of hashed ids.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or files
+            Documents.
+
+        Returns
+        -------
+        sequences : ndarray of shape (n_documents, maxlen)
+            Padded id sequences, ids in ``[2, n_features + 2)``.
+        """
+        self._validate_params()
+        token_lists = self._analyze(X)
+        offset, n_features = self.FIRST_TOKEN_ID, self.n_features
+        # hash each distinct token once
+        token_ids = {
+            token: abs(murmurhash3_32(token, seed=0)) % n_features + offset
+            for token in set(chain.from_iterable(token_lists))
+        }
+        return self._pad(token_lists, token_ids, self.maxlen)
+
+    @property
+    def n_tokens_(self):
+        return self.n_features + self.FIRST_TOKEN_ID
+
+    @property
+    def _n_features_out(self):
+        return self.maxlen
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        return tags

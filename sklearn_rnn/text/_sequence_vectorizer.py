@@ -1,0 +1,317 @@
+"""Documents -> padded sequences of vocabulary ids."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._sequences import OOVDict, _BaseSequenceVectorizer
+
+
+def _pre_analyzed(tokens):
+    """Analyzer for documents that are already lists of tokens."""
+    return tokens
+
+
+class SequenceVectorizer(_BaseSequenceVectorizer):
+    r"""Convert text documents to padded sequences of token ids.
+
+    The documents are tokenised by the analyzer of a
+    :class:`~sklearn.feature_extraction.text.CountVectorizer` built with the same
+    text parameters, and the vocabulary is selected as ``CountVectorizer`` does
+    (``max_features``, ``min_df``, ``max_df``, ``stop_words``). Each token is then
+    replaced by its id, keeping the word order, and the sequences are padded or
+    truncated to a common length (see :func:`pad_sequences`). The output feeds an
+    embedding layer.
+
+    Ids: ``0`` is padding, ``1`` is any out-of-vocabulary token (kept in place, so
+    the sequence length is the document length), and the ``V`` vocabulary tokens
+    get ids ``2 .. V + 1`` by decreasing number of occurrences in the training
+    documents (ties in alphabetical order), as in the Keras IMDB data set: keeping
+    the ``k`` most frequent tokens means keeping the ids below ``k + 2``.
+
+    Parameters
+    ----------
+    maxlen : int or None, default=None
+        Length of the output sequences. ``None`` uses the length (in tokens) of the
+        longest training document, so that the output width is fixed by ``fit``.
+        Longer documents are truncated and shorter ones padded.
+
+    padding : {"pre", "post"}, default="pre"
+        Put the padding before (``"pre"``) or after (``"post"``) the tokens.
+
+    truncating : {"pre", "post"}, default="pre"
+        For documents longer than ``maxlen``, keep the end (``"pre"``, as Keras) or
+        the beginning (``"post"``).
+
+    max_features : int or None, default=None
+        Keep only the ``max_features`` most frequent tokens (term frequency across
+        the corpus), as in ``CountVectorizer``.
+
+    min_df : float in [0.0, 1.0] or int, default=1
+        Ignore tokens with a document frequency strictly below this threshold
+        (proportion of documents if float, count if int).
+
+    max_df : float in [0.0, 1.0] or int, default=1.0
+        Ignore tokens with a document frequency strictly above this threshold.
+
+    input : {"content", "filename", "file"}, default="content"
+        What the documents are, as in ``CountVectorizer``.
+
+    encoding : str, default="utf-8"
+        Encoding used to decode documents given as bytes (or files).
+
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What to do with bytes that are not valid in ``encoding``.
+
+    strip_accents : {"ascii", "unicode"} or callable, default=None
+        Accent removal during preprocessing.
+
+    lowercase : bool, default=True
+        Lower-case the documents before tokenising. Ignored when ``preprocessor``
+        is given: the preprocessor replaces the whole preprocessing step (e.g. use
+        ``functools.partial(strip_html, lowercase=True)``).
+
+    preprocessor : callable, default=None
+        Replaces the preprocessing step (lowercasing, accent stripping).
+
+    tokenizer : callable, default=None
+        Replaces the tokenisation step (``token_pattern``); ``analyzer="word"`` only.
+
+    stop_words : {"english"}, list or None, default=None
+        Tokens removed from the documents (before the ids are given).
+
+    token_pattern : str or None, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression matching a token.
+
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        N-grams to extract; the sequence lists all n-grams in the analyzer's order.
+
+    analyzer : {"word", "char", "char_wb"} or callable, default="word"
+        Whether tokens are words or character n-grams, or the whole analysis step.
+
+    dtype : dtype, default=np.int32
+        Data type of the output.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Mapping token -> id (as in the output, i.e. from 2).
+
+    n_tokens_ : int
+        Number of ids, ``len(vocabulary_) + 2``: the size of the embedding table.
+
+    maxlen_ : int
+        Length of the output sequences.
+
+    See Also
+    --------
+    HashingSequenceVectorizer : Stateless variant using the hashing trick.
+    pad_sequences : The padding / truncation step.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.text import SequenceVectorizer
+    >>> docs = ["the cat sat on the mat", "the dog sat", "a dog and a cat"]
+    >>> vec = SequenceVectorizer(maxlen=5)
+    >>> vec.fit_transform(docs)
+    array([[3, 5, 8, 2, 7],
+           [0, 0, 2, 4, 5],
+           [0, 0, 4, 6, 3]], dtype=int32)
+    >>> vec.n_tokens_
+    9
+    >>> vec.get_vocabulary()
+    array(['<pad>', '<oov>', 'the', 'cat', 'dog', 'sat', 'and', 'mat', 'on'],
+          dtype=object)
+    >>> vec.transform(["the bird sat"])
+    array([[0, 0, 2, 1, 5]], dtype=int32)
+    >>> vec.inverse_transform(vec.transform(["the bird sat"]))
+    [array(['the', '<oov>', 'sat'], dtype=object)]
+    """
+
+    #: Tokens shown for the padding and out-of-vocabulary ids.
+    PAD_TOKEN = "<pad>"
+    OOV_TOKEN = "<oov>"
+
+    _parameter_constraints: dict = {
+        **_BaseSequenceVectorizer._parameter_constraints,
+        **{
+            p: CountVectorizer._parameter_constraints[p]
+            for p in ("max_features", "min_df", "max_df")
+        },
+        "maxlen": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        maxlen=None,
+        padding="pre",
+        truncating="pre",
+        max_features=None,
+        min_df=1,
+        max_df=1.0,
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        strip_accents=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        stop_words=None,
+        token_pattern=r"(?u)\b\w\w+\b",
+        ngram_range=(1, 1),
+        analyzer="word",
+        dtype=np.int32,
+    ):
+        self.maxlen = maxlen
+        self.padding = padding
+        self.truncating = truncating
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.lowercase = lowercase
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.token_pattern = token_pattern
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.dtype = dtype
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary (and ``maxlen_``) from the documents.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or files
+            Training documents.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceVectorizer
+            The fitted vectorizer.
+        """
+        self._fit(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Learn the vocabulary and return the padded id sequences.
+
+        Equivalent to ``fit(X).transform(X)`` but analyses the documents once.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or files
+            Training documents.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        sequences : ndarray of shape (n_documents, maxlen_)
+            Padded id sequences.
+        """
+        token_lists = self._fit(X)
+        return self._pad(token_lists, self._token_to_id(), self.maxlen_)
+
+    def _fit(self, X):
+        """Fit the vectorizer and return the token lists of the documents."""
+        token_lists = self._analyze(X)
+        # CountVectorizer selects the vocabulary from the pre-analysed documents;
+        # its features come out in alphabetical order.
+        counter = CountVectorizer(
+            analyzer=_pre_analyzed,
+            max_features=self.max_features,
+            min_df=self.min_df,
+            max_df=self.max_df,
+        )
+        counts = counter.fit_transform(token_lists)
+        term_counts = np.asarray(counts.sum(axis=0)).ravel()
+        tokens = counter.get_feature_names_out()[
+            np.argsort(-term_counts, kind="stable")
+        ]
+        self.vocabulary_ = {
+            token: token_id
+            for token_id, token in enumerate(tokens.tolist(), start=self.FIRST_TOKEN_ID)
+        }
+        self.n_tokens_ = len(self.vocabulary_) + self.FIRST_TOKEN_ID
+        if self.maxlen is None:
+            self.maxlen_ = max(map(len, token_lists))
+        else:
+            self.maxlen_ = self.maxlen
+        return token_lists
+
+    def transform(self, X):
+        """Convert documents to padded id sequences.
+
+        Parameters
+        ----------
+        X : iterable of str, bytes or files
+            Documents.
+
+        Returns
+        -------
+        sequences : ndarray of shape (n_documents, maxlen_)
+            Padded id sequences; out-of-vocabulary tokens get id 1.
+        """
+        check_is_fitted(self)
+        return self._pad(self._analyze(X), self._token_to_id(), self.maxlen_)
+
+    def _token_to_id(self):
+        """The vocabulary as a dict giving the OOV id for unknown tokens."""
+        return OOVDict(self.vocabulary_, self.OOV_ID)
+
+    def get_vocabulary(self):
+        """Return the token of each id.
+
+        Returns
+        -------
+        tokens : ndarray of shape (n_tokens_,), dtype=object
+            ``tokens[i]`` is the token with id ``i``; ``"<pad>"`` and ``"<oov>"``
+            at ids 0 and 1.
+        """
+        check_is_fitted(self)
+        tokens = np.empty(self.n_tokens_, dtype=object)
+        tokens[self.PAD_ID] = self.PAD_TOKEN
+        tokens[self.OOV_ID] = self.OOV_TOKEN
+        tokens[list(self.vocabulary_.values())] = list(self.vocabulary_)
+        return tokens
+
+    def inverse_transform(self, X):
+        """Return the tokens of id sequences, without the padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_documents, n_steps)
+            Integer id sequences, e.g. the output of :meth:`transform`.
+
+        Returns
+        -------
+        tokens : list of ndarray of dtype object
+            Tokens of each document; out-of-vocabulary ids give ``"<oov>"``.
+        """
+        tokens = self.get_vocabulary()
+        X = check_array(X, dtype=None)
+        if not np.issubdtype(X.dtype, np.integer):
+            raise ValueError(f"Expected integer token ids, got dtype {X.dtype}.")
+        if X.size and (X.min() < 0 or X.max() >= self.n_tokens_):
+            raise ValueError(f"Token ids must be in [0, {self.n_tokens_}).")
+        return [tokens[row[row != self.PAD_ID]] for row in X]
+
+    @property
+    def _n_features_out(self):
+        return self.maxlen_
