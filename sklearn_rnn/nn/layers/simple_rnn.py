@@ -49,6 +49,10 @@ class SimpleRNN(Layer):
     array([[0.79494228, 0.81839002, 0.83939649, 0.85584174]])
     """
 
+    #: The backward recursion stops once the carried gradient is below
+    #: ``gradient_cutoff * eps**2`` times its peak (0 disables the cut-off).
+    gradient_cutoff = 1.0
+
     def __init__(self, input_size, hidden_size, activation="tanh", init="xavier",
                  recurrent_init="orthogonal", bptt_truncate=None, rng=None,
                  dtype=np.float32):
@@ -93,7 +97,7 @@ class SimpleRNN(Layer):
         # the recursion stops, which also keeps it out of denormal numbers.
         receives = np.flatnonzero(dstates.reshape(T, -1).any(axis=1))
         first_input = receives[0] if len(receives) else T
-        negligible = np.finfo(states.dtype).eps ** 2
+        negligible = self.gradient_cutoff * np.finfo(states.dtype).eps ** 2
         scale = 0.0
 
         dA = np.empty_like(states)
