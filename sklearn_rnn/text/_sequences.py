@@ -180,7 +180,15 @@ class _BaseSequenceVectorizer(
         vectorizer._validate_ngram_range()
         vectorizer._warn_for_unused_params()
         analyze = vectorizer.build_analyzer()
-        return [analyze(doc) for doc in X]
+        token_lists = []
+        for i, doc in enumerate(X):
+            if self.input == "content" and not isinstance(doc, (str, bytes)):
+                raise TypeError(
+                    f"Document {i} is of type {type(doc).__name__}; each document must "
+                    "be a str (or bytes, decoded with `encoding`)."
+                )
+            token_lists.append(analyze(doc))
+        return token_lists
 
     def _pad(self, token_lists, token_to_id, maxlen):
         """Map tokens to ids with the mapping ``token_to_id`` and pad to ``maxlen``."""
