@@ -191,9 +191,8 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
-    def _make_optimizer(self, params):
-        lr = self.learning_rate_init
-        options = {
+    def _optimizer_options(self):
+        return {
             "sgd": {},
             "momentum": {"momentum": self.momentum},
             "adagrad": {"epsilon": self.epsilon},
@@ -201,7 +200,20 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
             "adam": {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
             "rprop": {},
         }[self.solver]
-        return OPTIMIZERS[self.solver](params, learning_rate=lr, **options)
+
+    def _make_optimizer(self, params):
+        return OPTIMIZERS[self.solver](params, learning_rate=self.learning_rate_init,
+                                       **self._optimizer_options())
+
+    def _sync_optimizer(self):
+        """Apply hyperparameters changed with set_params since the last call:
+        a new solver starts afresh, the same solver keeps its state."""
+        if not isinstance(self._optimizer, OPTIMIZERS[self.solver]):
+            self._optimizer = self._make_optimizer(self.network_.params)
+            return
+        self._optimizer.learning_rate = self.learning_rate_init
+        for name, value in self._optimizer_options().items():
+            setattr(self._optimizer, name, value)
 
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         if y is None:
@@ -220,7 +232,11 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
             if first_call:
                 self._random_state = check_random_state(self.random_state)
                 self._initialize(n_outputs, loss, self._random_state)
-            with self._blas_limits(len(sample_weight)):
+            else:
+                self._sync_optimizer()
+            # Overflow is detected (non-finite loss, gradient or weights) and
+            # reported as TrainingDivergedError, not as NumPy warnings.
+            with self._blas_limits(len(sample_weight)), np.errstate(over="ignore", invalid="ignore"):
                 if incremental:
                     self._train(sequences, target, sample_weight, max_epochs=1, early_stopping=False)
                 else:
@@ -251,16 +267,25 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         converged = False
         for _ in range(max_epochs):
             start = time.perf_counter()
-            loss = run_epoch(self.network_, self._optimizer, data, batch_size,
-                             self._random_state, self.shuffle, self.clip_norm)
-            if not all(np.isfinite(p).all() for p in self.network_.params):
-                raise TrainingDivergedError(divergence_message("weights"))
+            try:
+                loss = run_epoch(self.network_, self._optimizer, data, batch_size,
+                                 self._random_state, self.shuffle, self.clip_norm)
+                if not all(np.isfinite(p).all() for p in self.network_.params):
+                    raise TrainingDivergedError(divergence_message("weights"))
+                score = self._validation_score(*validation) if early_stopping else None
+            except TrainingDivergedError as exc:
+                if not early_stopping:
+                    raise
+                # Early stopping holds finite best weights: keep them, stop here.
+                warnings.warn("Training diverged; stopped and restored the weights of the "
+                              f"best epoch. {exc}", ConvergenceWarning)
+                converged = True
+                break
             self.n_iter_ += 1
             self.t_ += data.n_samples
             self.loss_curve_.append(loss)
             message = f"Epoch {self.n_iter_}: loss={loss:.6f}"
             if early_stopping:
-                score = self._validation_score(*validation)
                 self.validation_scores_.append(score)
                 message += f", validation score={score:.6f}"
                 if score > self.best_validation_score_:
@@ -316,11 +341,22 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
                 parts.append(np.swapaxes(out, 0, 1) if out.ndim == 3 else out)
         return np.concatenate(parts) if parts else np.empty((0,))
 
+    def _predictions(self, sequences):
+        """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        if not np.isfinite(output).all():
+            raise TrainingDivergedError(
+                "The network's output overflowed to infinity or NaN on this input. Its "
+                "values may be far larger than the training data's (scale the input), "
+                "or the weights may be unstable (use a bounded activation such as "
+                "'tanh', clip_norm or a lower learning_rate_init)."
+            )
+        return output
+
     def _network_output(self, X):
-        """Output-layer predictions for ``X``: (N, K), or (N, T, K) per step."""
         check_is_fitted(self)
-        sequences = self._validate_input(X, reset=False)
-        return self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        return self._predictions(self._validate_input(X, reset=False))
 
     def transform(self, X):
         """The pooled hidden representation of each sequence.

@@ -227,7 +227,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return target if target.ndim == 1 else target[:, 0]
 
     def _validation_score(self, sequences, target, sample_weight):
-        proba = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        proba = self._predictions(sequences)
         predicted = self._proba_to_indices(proba)
         truth = self._proba_to_indices(target) if target.dtype.kind == "f" else target
         if self.return_sequences:

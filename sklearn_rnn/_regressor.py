@@ -128,7 +128,7 @@ validation_fraction, random_state, verbose, warm_start, dtype :
         return target, self.n_outputs_, SquaredError()
 
     def _validation_score(self, sequences, target, sample_weight):
-        predicted = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        predicted = self._predictions(sequences)
         if self.return_sequences:
             steps = np.ones(target.shape[:2], bool) if sequences.mask is None else sequences.mask
             weights = np.broadcast_to(sample_weight[:, None], steps.shape)[steps]

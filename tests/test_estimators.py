@@ -222,3 +222,14 @@ def test_float32_sample_order_and_weight_invariance_to_float32_precision():
         out = getattr(weighted, method)(X)
         assert_allclose(out, getattr(repeated, method)(X), rtol=1e-4, atol=1e-5)
         assert_allclose(getattr(weighted, method)(X[idx]), out[idx], rtol=1e-5, atol=1e-6)
+
+
+def test_set_params_between_partial_fits_reaches_the_optimizer(binary_data):
+    X, y = binary_data
+    clf = ScratchRNNClassifier(**FAST).partial_fit(X, y, classes=[0, 1])
+    steps = clf._optimizer.iterations
+    clf.set_params(learning_rate_init=0.5).partial_fit(X, y)
+    assert clf._optimizer.learning_rate == 0.5
+    assert clf._optimizer.iterations == 2 * steps          # Adam state kept
+    clf.set_params(solver="sgd").partial_fit(X, y)
+    assert type(clf._optimizer).__name__ == "SGD"
