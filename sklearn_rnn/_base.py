@@ -402,6 +402,64 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)
 
+    # ------------------------------------------------------------ persistence
+    def save(self, path):
+        """Write this fitted estimator to ``path`` as a pickle-free ``.npz`` file.
+
+        Shorthand for :func:`sklearn_rnn.persistence.save_model`; read the
+        file back with :meth:`load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from sklearn_rnn import ScratchRNNRegressor
+        >>> X = np.random.RandomState(0).rand(20, 6)
+        >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=3, random_state=0)
+        >>> reg = reg.fit(X, X.sum(axis=1))
+        >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
+        >>> reg.save(path)
+        >>> bool(np.array_equal(ScratchRNNRegressor.load(path).predict(X), reg.predict(X)))
+        True
+        """
+        from .persistence import save_model   # persistence imports the estimators
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read an estimator written by :meth:`save` (never unpickles anything).
+
+        Shorthand for :func:`sklearn_rnn.persistence.load_model` that also
+        checks the class of the stored estimator.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        estimator : instance of this class, fitted
+
+        Raises
+        ------
+        ValueError
+            If the file is not a valid sklearn_rnn model file, or holds an
+            estimator of another class.
+        """
+        from .persistence import load_model
+
+        estimator = load_model(path)
+        if not isinstance(estimator, cls):
+            raise ValueError(
+                f"{path!s} holds a {type(estimator).__name__}, not a {cls.__name__}."
+            )
+        return estimator
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True

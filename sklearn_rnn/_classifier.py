@@ -67,7 +67,8 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     epsilon : float, default=1e-8
         Numerical stability term of adam, adagrad and rmsprop.
     alpha : float, default=0.0
-        L2 penalty ``0.5 * alpha * ||W||**2`` on every weight matrix.
+        L2 penalty ``0.5 * alpha * ||W||**2`` on the recurrent and dense weight
+        matrices (not on biases nor on the embedding table).
     clip_norm : float or None, default=5.0
         Clip the global norm of the gradient at this value.
     batch_size : int or "auto", default="auto"

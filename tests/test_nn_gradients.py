@@ -145,3 +145,14 @@ def test_gradient_check_catches_a_wrong_gradient():
     rnn.backward = broken
     errors = check_network_gradients(net, rng.randn(T, N, D), rng.randn(N, 1), np.ones(N))
     assert errors[1] > 1e-3
+
+
+def test_l2_penalty_spares_biases_and_embedding_rows_not_in_the_batch():
+    rng = np.random.RandomState(13)
+    net = build_network(None, 1, SquaredError(), hidden_size=3, vocab_size=9, embedding_dim=2,
+                        alpha=0.5, rng=np.random.RandomState(0), dtype=np.float64)
+    ids = np.array([[1, 2], [2, 3]])                  # rows 4..8 unused
+    for _ in range(2):
+        net.loss_and_gradients(ids, rng.randn(2, 1), np.ones(2))
+    assert np.all(net.grads[0][4:] == 0.0)
+    assert_gradients_match(net, ids, rng.randn(2, 1), np.ones(2), ids != 0)

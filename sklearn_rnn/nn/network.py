@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .layers import Embedding
+
 
 class Network:
     """Layers applied in order, then a loss on the last layer's logits.
@@ -11,8 +13,8 @@ class Network:
     layers : list of Layer
     loss : loss object from :mod:`sklearn_rnn.nn.losses`
     alpha : float, default=0.0
-        L2 penalty ``0.5 * alpha * ||W||**2`` on every weight matrix (2-D
-        parameter; biases are not penalised).
+        L2 penalty ``0.5 * alpha * ||W||**2`` on the weight matrices of the
+        recurrent and dense layers (not on biases nor embedding tables).
 
     Attributes
     ----------
@@ -39,6 +41,12 @@ class Network:
         self.layers[0].input_grad = False
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
+        # The L2 penalty covers weight matrices, not biases nor embedding tables
+        # (whose gradient is row-sparse: a dense penalty would touch every row).
+        self._penalized = [
+            (p, g) for layer in self.layers if not isinstance(layer, Embedding)
+            for p, g in zip(layer.params, layer.grads) if p.ndim == 2
+        ]
 
     def forward(self, x, mask=None, training=False):
         """Logits for input ``x`` (time-major for sequences)."""
@@ -73,8 +81,7 @@ class Network:
         )
         self.backward(dlogits.reshape(logits.shape))
         if self.alpha:
-            for param, grad in zip(self.params, self.grads):
-                if param.ndim == 2:
-                    loss += 0.5 * self.alpha * float(np.dot(param.ravel(), param.ravel()))
-                    grad += self.alpha * param
+            for param, grad in self._penalized:
+                loss += 0.5 * self.alpha * float(np.dot(param.ravel(), param.ravel()))
+                grad += self.alpha * param
         return loss
