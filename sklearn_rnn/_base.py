@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin
 from ._training import TrainingData, divergence_message, run_epoch
 from ._validation import Sequences, validate_sequences
 from .exceptions import TrainingDivergedError
@@ -31,17 +32,19 @@ PREDICT_CHUNK_BYTES = 64 * 2**20
 
 @contextmanager
 def restore_on_error(estimator):
-    """Put ``estimator`` back exactly as it was if the block raises."""
-    saved = copy.deepcopy(estimator.__dict__)
+    """Put ``estimator``'s state back exactly as it was if the block raises."""
+    saved = {key: copy.deepcopy(value) for key, value in estimator.__dict__.items()
+             if key not in CALLBACK_ATTRIBUTES}
     try:
         yield
     except BaseException:
-        estimator.__dict__.clear()
+        for key in [k for k in estimator.__dict__ if k not in CALLBACK_ATTRIBUTES]:
+            del estimator.__dict__[key]
         estimator.__dict__.update(saved)
         raise
 
 
-class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     """Fit/predict machinery of the recurrent estimators (see the subclasses)."""
 
     _parameter_constraints = {
@@ -234,15 +237,25 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
                 self._initialize(n_outputs, loss, self._random_state)
             else:
                 self._sync_optimizer()
+            max_epochs = 1 if incremental else self.max_iter
+            callbacks = self._init_callback_context(max_subtasks=max_epochs)
+            callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y,
+                                             metadata={"sample_weight": sample_weight})
             # Overflow is detected (non-finite loss, gradient or weights) and
             # reported as TrainingDivergedError, not as NumPy warnings.
             with self._blas_limits(len(sample_weight)), np.errstate(over="ignore", invalid="ignore"):
-                if incremental:
-                    self._train(sequences, target, sample_weight, max_epochs=1, early_stopping=False)
-                else:
-                    self._train(sequences, target, sample_weight, max_epochs=self.max_iter,
-                                early_stopping=self.early_stopping)
+                self._train(sequences, target, sample_weight, max_epochs=max_epochs,
+                            early_stopping=self.early_stopping and not incremental,
+                            callbacks=callbacks)
+            callbacks.call_on_fit_task_end(estimator=self, X=X, y=y,
+                                           reconstruction_attributes=self._fitted_attributes)
         return self
+
+    def _fitted_attributes(self):
+        """A copy of the state a ready-to-predict estimator needs (for callbacks)."""
+        return {key: copy.deepcopy(value) for key, value in self.__dict__.items()
+                if key.endswith("_") and not key.startswith("__")
+                or key in ("_label_binarizer", "_fitted_on_2d", "_single_output")}
 
     def _split_validation(self, sequences, target, sample_weight):
         stratify = self._stratify_labels(target)
@@ -257,7 +270,7 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
     def _stratify_labels(self, target):
         return None
 
-    def _train(self, sequences, target, sample_weight, *, max_epochs, early_stopping):
+    def _train(self, sequences, target, sample_weight, *, max_epochs, early_stopping, callbacks):
         if early_stopping:
             (sequences, target, sample_weight), validation = self._split_validation(
                 sequences, target, sample_weight)
@@ -267,6 +280,8 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
         converged = False
         for _ in range(max_epochs):
             start = time.perf_counter()
+            epoch = callbacks.subcontext(task_name="epoch")
+            epoch.call_on_fit_task_begin(estimator=self)
             try:
                 loss = run_epoch(self.network_, self._optimizer, data, batch_size,
                                  self._random_state, self.shuffle, self.clip_norm)
@@ -295,7 +310,11 @@ class BaseScratchRNN(TransformerMixin, BaseEstimator, metaclass=ABCMeta):
                 converged = self._update_no_improvement(loss, "best_loss_", 1)
             if self.verbose:
                 print(f"{message}, {time.perf_counter() - start:.2f} s")
-            if converged and max_epochs > 1:
+            stop = epoch.call_on_fit_task_end(estimator=self,
+                                              reconstruction_attributes=self._fitted_attributes)
+            if stop:            # a callback asked to stop: that is not a failure
+                converged = True
+            if converged and max_epochs > 1 or stop:
                 break
         if early_stopping:
             for param, best in zip(self.network_.params, best_params):

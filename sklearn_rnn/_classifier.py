@@ -8,6 +8,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseScratchRNN
+from ._callbacks import with_callbacks
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
 
@@ -143,6 +144,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
                  random_state=None, verbose=False, warm_start=False, dtype="float32"):
         super().__init__(**{k: v for k, v in locals().items() if k not in ("self", "__class__")})
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Train on sequences ``X`` and labels ``y`` for up to ``max_iter`` epochs.
@@ -163,6 +165,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run exactly one epoch over ``X, y``, from the current weights.

@@ -6,6 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseScratchRNN
+from ._callbacks import with_callbacks
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SquaredError
 
@@ -73,6 +74,7 @@ validation_fraction, random_state, verbose, warm_start, dtype :
                  random_state=None, verbose=False, warm_start=False, dtype="float32"):
         super().__init__(**{k: v for k, v in locals().items() if k not in ("self", "__class__")})
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Train on sequences ``X`` and targets ``y`` for up to ``max_iter`` epochs.
@@ -91,6 +93,7 @@ validation_fraction, random_state, verbose, warm_start, dtype :
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Run exactly one epoch over ``X, y``, from the current weights.
