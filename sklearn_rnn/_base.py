@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
@@ -394,6 +395,12 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         ndarray
         """
         check_is_fitted(self)
+        if self.return_sequences and _get_output_config("transform", self)["dense"] != "default":
+            raise ValueError(
+                "With return_sequences=True, transform returns a 3-D array (n_samples, "
+                "n_timesteps, n_features), which cannot be a DataFrame; use "
+                "set_output(transform='default')."
+            )
         sequences = self._validate_input(X, reset=False)
         hidden = self.network_.layers[:-1]
 
