@@ -1,0 +1,41 @@
+"""The main job end to end on a small sample of the real IMDB reviews.
+
+Skipped only when no ``aclImdb_v1.tar.gz`` is in the data home (CI sets
+``SKLEARN_RNN_DATA=../shared/data``).
+"""
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from sklearn_rnn.datasets import fetch_imdb
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def imdb_available(monkeypatch):
+    home = os.environ.get("SKLEARN_RNN_DATA")
+    if home:  # resolve a relative data home before the test changes directory
+        monkeypatch.setenv("SKLEARN_RNN_DATA", str(Path(home).resolve()))
+    try:
+        fetch_imdb("test", download_if_missing=False)
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+
+
+def test_imdb_example_pipeline_learns_sentiment(imdb_available, tmp_path, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    monkeypatch.chdir(tmp_path)
+    import imdb_sentiment
+
+    imdb_sentiment.main(["--train-size", "2000", "--test-size", "1000", "--max-iter", "2"])
+    out = capsys.readouterr().out
+    accuracy = float(re.search(r"test accuracy: ([0-9.]+)", out).group(1))
+    assert accuracy > 0.70
+    assert "neg" in out and "pos" in out                # the classification report
+    assert (tmp_path / "imdb_loss_curve.png").stat().st_size > 1000
+    sys.modules.pop("imdb_sentiment", None)
