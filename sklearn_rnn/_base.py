@@ -18,6 +18,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin
+from ._targets import per_step_target
 from ._training import TrainingData, divergence_message, run_epoch
 from ._validation import Sequences, validate_sequences
 from .exceptions import TrainingDivergedError
@@ -85,7 +86,6 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         "dtype": [Options(type, {np.float32, np.float64}), StrOptions({"float32", "float64"})],
     }
 
-    @abstractmethod
     def __init__(self, hidden_size=32, *, num_layers=1, bidirectional=False,
                  activation="tanh", pooling="last", return_sequences=False,
                  dense_layers=(), dense_activation="relu", dropout=0.0,
@@ -139,6 +139,28 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
     @abstractmethod
     def _validation_score(self, sequences, target, sample_weight):
         """Score of the current network on held-out encoded data."""
+
+    #: ``metric(y_true, y_pred, sample_weight=None)`` of ``score`` and early
+    #: stopping; the dtype ``score`` reads per-step targets in (None: labels).
+    _metric = None
+    _score_dtype = None
+
+    def _weighted_metric(self, truth, predicted, sample_weight, sequences):
+        """The metric over samples, or over valid time steps with return_sequences."""
+        if not self.return_sequences:
+            return self._metric(truth, predicted, sample_weight=sample_weight)
+        values, mask = sequences
+        valid = np.ones(values.shape[:2], bool) if mask is None else mask
+        weights = None if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
+        return self._metric(truth[valid], predicted[valid], sample_weight=weights)
+
+    def _per_step_score(self, X, y, sample_weight):
+        """``score`` with return_sequences: the metric over the valid steps."""
+        check_is_fitted(self)
+        sequences = self._validate_input(X, reset=False)
+        y, _ = per_step_target(y, sequences, dtype=self._score_dtype)
+        return self._weighted_metric(y, self.predict(X), sample_weight, sequences)
 
     # ------------------------------------------------------------------ input
     @property

@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
@@ -132,17 +132,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     True
     """
 
-    def __init__(self, hidden_size=32, *, num_layers=1, bidirectional=False,
-                 activation="tanh", pooling="last", return_sequences=False,
-                 dense_layers=(), dense_activation="relu", dropout=0.0,
-                 bptt_truncate=None, embedding_dim=None, vocab_size=None,
-                 mask_value=None, init="xavier", recurrent_init="orthogonal",
-                 solver="adam", learning_rate_init=0.001, momentum=0.9, beta_1=0.9,
-                 beta_2=0.999, epsilon=1e-8, alpha=0.0, clip_norm=5.0,
-                 batch_size="auto", max_iter=200, shuffle=True, tol=1e-4,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 random_state=None, verbose=False, warm_start=False, dtype="float32"):
-        super().__init__(**{k: v for k, v in locals().items() if k not in ("self", "__class__")})
+    _metric = staticmethod(accuracy_score)
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -231,14 +221,9 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return target if target.ndim == 1 else target[:, 0]
 
     def _validation_score(self, sequences, target, sample_weight):
-        proba = self._predictions(sequences)
-        predicted = self._proba_to_indices(proba)
+        predicted = self._proba_to_indices(self._predictions(sequences))
         truth = self._proba_to_indices(target) if target.dtype.kind == "f" else target
-        if self.return_sequences:
-            steps = np.ones(truth.shape, bool) if sequences.mask is None else sequences.mask
-            weights = np.broadcast_to(sample_weight[:, None], truth.shape)[steps]
-            return accuracy_score(truth[steps], predicted[steps], sample_weight=weights)
-        return accuracy_score(truth, predicted, sample_weight=sample_weight)
+        return self._weighted_metric(truth, predicted, sample_weight, sequences)
 
     # ----------------------------------------------------------- prediction
     def _proba_to_indices(self, output):
@@ -313,13 +298,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         """
         if not self.return_sequences:
             return super().score(X, y, sample_weight)
-        check_is_fitted(self)
-        sequences = self._validate_input(X, reset=False)
-        y, valid = per_step_target(y, sequences, dtype=None)
-        predicted = self.predict(X)
-        weights = None if sample_weight is None else np.broadcast_to(
-            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
-        return accuracy_score(y[valid], predicted[valid], sample_weight=weights)
+        return self._per_step_score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

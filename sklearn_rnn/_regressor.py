@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_array
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
@@ -62,17 +62,8 @@ validation_fraction, random_state, verbose, warm_start, dtype :
     10
     """
 
-    def __init__(self, hidden_size=32, *, num_layers=1, bidirectional=False,
-                 activation="tanh", pooling="last", return_sequences=False,
-                 dense_layers=(), dense_activation="relu", dropout=0.0,
-                 bptt_truncate=None, embedding_dim=None, vocab_size=None,
-                 mask_value=None, init="xavier", recurrent_init="orthogonal",
-                 solver="adam", learning_rate_init=0.001, momentum=0.9, beta_1=0.9,
-                 beta_2=0.999, epsilon=1e-8, alpha=0.0, clip_norm=5.0,
-                 batch_size="auto", max_iter=200, shuffle=True, tol=1e-4,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
-                 random_state=None, verbose=False, warm_start=False, dtype="float32"):
-        super().__init__(**{k: v for k, v in locals().items() if k not in ("self", "__class__")})
+    _metric = staticmethod(r2_score)
+    _score_dtype = np.float64
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -131,12 +122,7 @@ validation_fraction, random_state, verbose, warm_start, dtype :
         return target, self.n_outputs_, SquaredError()
 
     def _validation_score(self, sequences, target, sample_weight):
-        predicted = self._predictions(sequences)
-        if self.return_sequences:
-            steps = np.ones(target.shape[:2], bool) if sequences.mask is None else sequences.mask
-            weights = np.broadcast_to(sample_weight[:, None], steps.shape)[steps]
-            return r2_score(target[steps], predicted[steps], sample_weight=weights)
-        return r2_score(target, predicted, sample_weight=sample_weight)
+        return self._weighted_metric(target, self._predictions(sequences), sample_weight, sequences)
 
     def predict(self, X):
         """Predicted targets.
@@ -168,13 +154,7 @@ validation_fraction, random_state, verbose, warm_start, dtype :
         """
         if not self.return_sequences:
             return super().score(X, y, sample_weight)
-        check_is_fitted(self)
-        sequences = self._validate_input(X, reset=False)
-        y, valid = per_step_target(y, sequences, dtype=np.float64)
-        predicted = self.predict(X)
-        weights = None if sample_weight is None else np.broadcast_to(
-            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
-        return r2_score(y[valid], predicted[valid], sample_weight=weights)
+        return self._per_step_score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
