@@ -8,9 +8,16 @@ Examples
 """
 
 from ._classifier import ScratchRNNClassifier
+from ._gradient_check import check_gradients
 from ._regressor import ScratchRNNRegressor
 from .exceptions import TrainingDivergedError
 
 __version__ = "0.1.0"
 
-__all__ = ["ScratchRNNClassifier", "ScratchRNNRegressor", "TrainingDivergedError", "__version__"]
+__all__ = [
+    "ScratchRNNClassifier",
+    "ScratchRNNRegressor",
+    "TrainingDivergedError",
+    "__version__",
+    "check_gradients",
+]

@@ -156,3 +156,21 @@ def test_l2_penalty_spares_biases_and_embedding_rows_not_in_the_batch():
         net.loss_and_gradients(ids, rng.randn(2, 1), np.ones(2))
     assert np.all(net.grads[0][4:] == 0.0)
     assert_gradients_match(net, ids, rng.randn(2, 1), np.ones(2), ids != 0)
+
+
+@pytest.mark.parametrize("params, make_y", [
+    (dict(), lambda rng: rng.randint(0, 3, 6)),
+    (dict(return_sequences=True, bidirectional=True), lambda rng: rng.randint(0, 2, (6, 4))),
+    (dict(pooling="max", num_layers=2, dropout=0.2, dense_layers=(3,)), lambda rng: rng.randint(0, 2, (6, 2))),
+])
+def test_public_check_gradients_on_estimators(params, make_y):
+    from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, check_gradients
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(6, 4, 2)
+    clf = ScratchRNNClassifier(hidden_size=3, random_state=0, **params)
+    errors = check_gradients(clf, X, make_y(rng), sample_weight=rng.rand(6))
+    assert max(errors.values()) < TOLERANCE, errors
+    reg = ScratchRNNRegressor(hidden_size=3, activation="relu", max_iter=3, random_state=0)
+    reg.fit(X, rng.randn(6, 2))
+    assert max(check_gradients(reg, X, rng.randn(6, 2)).values()) < TOLERANCE
