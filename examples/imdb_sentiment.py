@@ -44,7 +44,8 @@ def make_pipeline(max_iter=3, random_state=0, verbose=True):
             ngram_range=(1, 2), max_features=60_000, maxlen=500)),
         ("rnn", ScratchRNNClassifier(
             embedding_dim=32, hidden_size=32, pooling="mean", batch_size=64,
-            learning_rate_init=0.002, max_iter=max_iter, early_stopping=True,
+            learning_rate_init=0.002, learning_rate_decay=0.15, max_iter=max_iter,
+            early_stopping=True,
             validation_fraction=0.1, n_iter_no_change=1, tol=0.0,
             random_state=random_state, verbose=verbose)),
     ])

@@ -67,6 +67,7 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         "recurrent_init": [StrOptions(set(INITIALIZERS))],
         "solver": [StrOptions(set(OPTIMIZERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
@@ -91,7 +92,8 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
                  dense_layers=(), dense_activation="relu", dropout=0.0,
                  bptt_truncate=None, embedding_dim=None, vocab_size=None,
                  mask_value=None, init="xavier", recurrent_init="orthogonal",
-                 solver="adam", learning_rate_init=0.001, momentum=0.9, beta_1=0.9,
+                 solver="adam", learning_rate_init=0.001, learning_rate_decay=1.0,
+                 momentum=0.9, beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, alpha=0.0, clip_norm=5.0,
                  batch_size="auto", max_iter=200, shuffle=True, tol=1e-4,
                  n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
@@ -113,6 +115,7 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         self.recurrent_init = recurrent_init
         self.solver = solver
         self.learning_rate_init = learning_rate_init
+        self.learning_rate_decay = learning_rate_decay
         self.momentum = momentum
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -304,6 +307,9 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         for _ in range(max_epochs):
             start = time.perf_counter()
             epoch = callbacks.subcontext(task_name="epoch")
+            # Exponential decay over the epochs run so far (partial_fit included).
+            self._optimizer.learning_rate = (
+                self.learning_rate_init * self.learning_rate_decay ** self.n_iter_)
             epoch.call_on_fit_task_begin(estimator=self)
             try:
                 loss = run_epoch(self.network_, self._optimizer, data, batch_size,

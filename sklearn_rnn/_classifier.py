@@ -61,6 +61,11 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, default="adam"
         Optimizer; "rprop" always uses the full batch.
     learning_rate_init : float, default=0.001
+        Step size of the first epoch.
+    learning_rate_decay : float in (0, 1], default=1.0
+        Epoch ``k`` (counted from 0 over all fits with warm start and
+        ``partial_fit``) uses ``learning_rate_init * learning_rate_decay**k``;
+        1.0 keeps it constant (PyTorch's ``ExponentialLR``).
     momentum : float, default=0.9
         For solver="momentum".
     beta_1, beta_2 : float, default=0.9, 0.999

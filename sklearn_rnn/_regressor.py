@@ -24,7 +24,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     hidden_size, num_layers, bidirectional, activation, pooling, \
 return_sequences, dense_layers, dense_activation, dropout, bptt_truncate, \
 embedding_dim, vocab_size, mask_value, init, recurrent_init, solver, \
-learning_rate_init, momentum, beta_1, beta_2, epsilon, alpha, clip_norm, \
+learning_rate_init, learning_rate_decay, momentum, beta_1, beta_2, epsilon, alpha, clip_norm, \
 batch_size, max_iter, shuffle, tol, n_iter_no_change, early_stopping, \
 validation_fraction, random_state, verbose, warm_start, dtype :
         As for :class:`ScratchRNNClassifier`; early stopping monitors the

@@ -233,3 +233,14 @@ def test_set_params_between_partial_fits_reaches_the_optimizer(binary_data):
     assert clf._optimizer.iterations == 2 * steps          # Adam state kept
     clf.set_params(solver="sgd").partial_fit(X, y)
     assert type(clf._optimizer).__name__ == "SGD"
+
+
+def test_learning_rate_decays_per_epoch_across_partial_fits(binary_data):
+    X, y = binary_data
+    clf = ScratchRNNClassifier(**{**FAST, "learning_rate_init": 0.01,
+                                  "learning_rate_decay": 0.5, "solver": "sgd"})
+    rates = []
+    for _ in range(3):
+        clf.partial_fit(X, y, classes=[0, 1])
+        rates.append(clf._optimizer.learning_rate)
+    assert rates == [0.01, 0.005, 0.0025]
