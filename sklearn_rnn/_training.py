@@ -8,7 +8,12 @@ from .nn.optimizers import clip_by_global_norm
 
 
 class TrainingData:
-    """Training sequences held time-major once, so a mini-batch is one take.
+    """Training sequences, from which a mini-batch is taken time-major.
+
+    The data stay batch-major: a mini-batch is one row take (contiguous
+    ``T * D`` blocks) then one transposing copy of that batch only, which is
+    several times cheaper than transposing the whole data set up front and
+    taking strided columns from it.
 
     Parameters
     ----------
@@ -23,18 +28,12 @@ class TrainingData:
     """
 
     def __init__(self, sequences, target, sample_weight, per_step):
-        values, mask = sequences
-        self.x = np.ascontiguousarray(np.swapaxes(values, 0, 1))
-        self.mask = None if mask is None else np.ascontiguousarray(mask.T)
+        self.values, self.mask = sequences
+        self.target = target
         self.sample_weight = sample_weight
         self.per_step = per_step
-        if per_step:
-            self.target = np.ascontiguousarray(np.swapaxes(target, 0, 1))
-            steps = np.ones(self.x.shape[:2], dtype=bool) if self.mask is None else self.mask
-            self.weights = steps * sample_weight.astype(self.x.dtype if self.x.dtype.kind == "f" else np.float32)
-        else:
-            self.target = target
-            self.weights = sample_weight
+        kind = self.values.dtype
+        self.weight_dtype = kind if kind.kind == "f" else np.dtype(np.float32)
 
     @property
     def n_samples(self):
@@ -42,10 +41,17 @@ class TrainingData:
 
     def batch(self, idx):
         """``(x, mask, target, weights)`` of the samples ``idx``, time-major."""
-        mask = None if self.mask is None else self.mask[:, idx]
-        if self.per_step:
-            return self.x[:, idx], mask, self.target[:, idx], self.weights[:, idx]
-        return self.x[:, idx], mask, self.target[idx], self.weights[idx]
+        x = _time_major(self.values[idx])
+        mask = None if self.mask is None else _time_major(self.mask[idx])
+        if not self.per_step:
+            return x, mask, self.target[idx], self.sample_weight[idx]
+        weights = self.sample_weight[idx].astype(self.weight_dtype)
+        weights = np.broadcast_to(weights, x.shape[:2]) if mask is None else mask * weights
+        return x, mask, _time_major(self.target[idx]), weights
+
+
+def _time_major(batch):
+    return np.ascontiguousarray(np.swapaxes(batch, 0, 1))
 
 
 def divergence_message(what):

@@ -7,6 +7,28 @@ from ..initializers import get_initializer
 from .base import Layer
 
 
+#: Rows per block of :func:`transposed_product`.
+BLOCK_ROWS = 384
+
+
+def transposed_product(a, b, out):
+    """``out = a.T @ b`` for tall ``a`` (K, M) and ``b`` (K, N), K the long axis.
+
+    Weight gradients sum over every (time step, sample) row.  OpenBLAS runs
+    such long-K products at a third of its speed on some CPUs (Zen with the
+    Haswell kernels: ~11 instead of ~30 GFLOP/s), and so do blocks of 256 or
+    512 rows; blocks of ~384 rows run at full speed, and their sum costs
+    little.
+    """
+    np.matmul(a[:BLOCK_ROWS].T, b[:BLOCK_ROWS], out=out)
+    if len(a) > BLOCK_ROWS:
+        part = np.empty_like(out)
+        for start in range(BLOCK_ROWS, len(a), BLOCK_ROWS):
+            stop = start + BLOCK_ROWS
+            out += np.matmul(a[start:stop].T, b[start:stop], out=part)
+    return out
+
+
 class Dense(Layer):
     """``out = f(x @ W + b)`` over the last axis of ``x``.
 
@@ -52,7 +74,7 @@ class Dense(Layer):
         da *= dout
         x2d = self.x.reshape(-1, self.x.shape[-1])
         da2d = da.reshape(-1, da.shape[-1])
-        np.matmul(x2d.T, da2d, out=self.grads[0])
+        transposed_product(x2d, da2d, out=self.grads[0])
         da2d.sum(axis=0, out=self.grads[1])
         if not self.input_grad:
             return None

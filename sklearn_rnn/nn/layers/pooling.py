@@ -40,6 +40,7 @@ class LastStatePooling(Layer):
     def __init__(self, n_forward_features=None):
         super().__init__()
         self.split = n_forward_features
+        self._dx = None
 
     def forward(self, x, mask=None, training=False):
         self.shape, self.dtype = x.shape, x.dtype
@@ -48,7 +49,12 @@ class LastStatePooling(Layer):
         return np.concatenate([x[-1, :, : self.split], x[0, :, self.split :]], axis=-1)
 
     def backward(self, dout):
-        dx = np.zeros(self.shape, dtype=self.dtype)
+        # Only the last (and first) step receive a gradient; the zeros around
+        # them are kept from one call to the next instead of being allocated
+        # anew.  The layer below must therefore not write into ``dx``.
+        dx = self._dx
+        if dx is None or dx.shape != self.shape or dx.dtype != self.dtype:
+            dx = self._dx = np.zeros(self.shape, dtype=self.dtype)
         if self.split is None:
             dx[-1] = dout
         else:

@@ -1,10 +1,58 @@
 """The Elman recurrent layer (SimpleRNN) with backpropagation through time."""
 
+from contextlib import contextmanager
+
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ..activations import get_activation
 from ..initializers import get_initializer
 from .base import Layer
+from .dense import transposed_product
+
+#: Every this many backward steps, the carried gradient is checked against
+#: the cut-off (see ``SimpleRNN.gradient_cutoff``).
+_CHECK_EVERY = 8
+
+
+def _workspace(owner, name, shape, dtype):
+    """A scratch array kept on ``owner`` between calls (contents undefined).
+
+    Reusing large scratch arrays spares the allocator: fresh multi-megabyte
+    arrays are returned to the OS and page-faulted back in on every step.
+    """
+    buffer = getattr(owner, name, None)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = np.empty(shape, dtype=dtype)
+        setattr(owner, name, buffer)
+    return buffer
+
+
+_blas_libraries = None
+
+
+@contextmanager
+def _single_blas_thread():
+    """Run the per-step loop with BLAS on one thread, then restore the limits.
+
+    The per-step products are small: a second thread gains little, and when
+    the cores are shared (another process running), every BLAS barrier can
+    wait for a descheduled thread, which made the loop several times slower.
+    The large products around the loop keep the caller's thread limits.
+    """
+    global _blas_libraries
+    if _blas_libraries is None:
+        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+    saved = [lib.get_num_threads() for lib in _blas_libraries]
+    for lib, n in zip(_blas_libraries, saved):
+        if n > 1:
+            lib.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for lib, n in zip(_blas_libraries, saved):
+            if n > 1:
+                lib.set_num_threads(n)
 
 
 class SimpleRNN(Layer):
@@ -67,68 +115,103 @@ class SimpleRNN(Layer):
         self.params = [self.Wx, self.Wh, self.b]
         self.grads = [np.zeros_like(p) for p in self.params]
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_dA", None)        # scratch space, not part of the model
+        return state
+
     def forward(self, x, mask=None, training=False):
         T, N, D = x.shape
-        Wh = self.Wh
+        H = self.hidden_size
         # Input projection of every step at once: one (T*N, D) x (D, H) GEMM;
-        # the loop below only adds the recurrent term into this buffer.
-        states = (x.reshape(T * N, D) @ self.Wx).reshape(T, N, self.hidden_size)
+        # the loop below only adds the recurrent term into this buffer, and
+        # overwrites each a_t by h_t.
+        states = np.matmul(x.reshape(T * N, D), self.Wx).reshape(T, N, H)
         states += self.b
-        padding = None if mask is None else ~mask[:, :, None]
-        recurrent = np.empty((N, self.hidden_size), dtype=states.dtype)
-        h_prev = None
-        for t in range(T):
-            a = states[t]
-            if h_prev is not None:
-                a += np.matmul(h_prev, Wh, out=recurrent)
-            h = self.activation.forward(a, out=a)  # a_t is overwritten by h_t
-            if padding is not None:
-                np.copyto(h, 0.0 if h_prev is None else h_prev, where=padding[t])
-            h_prev = h
+        with _single_blas_thread():
+            self._recurrence(states, mask)
         self.x, self.mask, self.states = x, mask, states
         return states
 
+    def _recurrence(self, states, mask):
+        """Overwrite each ``a_t`` (input terms so far) by ``h_t``, in order."""
+        f = self.activation.forward
+        Wh = self.Wh
+        recurrent = np.empty(states.shape[1:], dtype=states.dtype)
+        if mask is None:
+            f(states[0], out=states[0])                       # h_0 = 0
+            for t in range(1, len(states)):
+                a = states[t]
+                a += np.matmul(states[t - 1], Wh, out=recurrent)
+                f(a, out=a)
+        else:
+            padding = ~mask[:, :, None]
+            h_prev = None
+            for t in range(len(states)):
+                a = states[t]
+                if h_prev is not None:
+                    a += np.matmul(h_prev, Wh, out=recurrent)
+                h = f(a, out=a)
+                np.copyto(h, 0.0 if h_prev is None else h_prev, where=padding[t])
+                h_prev = h
+
     def backward(self, dstates):
-        x, states, Wh = self.x, self.states, self.Wh
+        x, states = self.x, self.states
         T, N, H = states.shape
+        WhT = self.Wh.T
         padding = None if self.mask is None else ~self.mask[:, :, None]
-        # Below the earliest step that receives an upstream gradient only the
-        # carried gradient remains; once it is negligible (eps**2 relative)
-        # the recursion stops, which also keeps it out of denormal numbers.
-        receives = np.flatnonzero(dstates.reshape(T, -1).any(axis=1))
-        first_input = receives[0] if len(receives) else T
+        # Steps with an upstream gradient: a many-to-one network has only the
+        # last one; below it only the carried gradient flows back.
+        receives = dstates.reshape(T, -1).any(axis=1)
+        first_input = int(np.argmax(receives)) if receives.any() else T
+        # Below ``first_input`` the recursion stops once the carried gradient
+        # is negligible (eps**2 relative), which also keeps it out of
+        # denormal numbers.
         negligible = self.gradient_cutoff * np.finfo(states.dtype).eps ** 2
         scale = 0.0
 
-        dA = np.empty_like(states)
-        dh_next = np.zeros((N, H), dtype=states.dtype)
-        dh = np.empty_like(dh_next)
+        # f'(a_t) of every step at once (from h_t), turned into dL/da_t in the loop.
+        dA = self.activation.derivative(states, out=_workspace(self, "_dA", states.shape,
+                                                                states.dtype))
+        dh = np.zeros((N, H), dtype=states.dtype)       # dL/dh_t
+        dh_prev = np.empty_like(dh)                     # dL/dh_{t-1}
         stop = 0
-        for t in range(T - 1, -1, -1):
-            np.add(dstates[t], dh_next, out=dh)
-            da = self.activation.derivative(states[t], out=dA[t])
-            da *= dh                      # dL/da_t = dL/dh_t * f'(a_t)
-            if padding is not None:
-                da[padding[t][:, 0]] = 0.0
-            if t == 0 or (self.bptt_truncate and t % self.bptt_truncate == 0):
-                dh_next.fill(0.0)         # h_0 is constant / window boundary
-            else:
-                np.matmul(da, Wh.T, out=dh_next)   # dL/dh_{t-1} through Wh
-                if padding is not None:   # a carried state passes dh through
-                    np.add(dh_next, dh, out=dh_next, where=padding[t])
-            if t == first_input:
-                scale = float(np.max(np.abs(dA[t:])))
-            elif t < first_input and (first_input - t) % 8 == 0:  # check now and then
-                if float(np.max(np.abs(dh_next))) <= negligible * scale:
-                    stop = t
-                    break
-        dA[:stop] = 0.0
+        with _single_blas_thread():     # per-step products (see the function)
+            for t in range(T - 1, -1, -1):
+                if receives[t]:
+                    dh += dstates[t]
+                da = dA[t]
+                da *= dh                                    # dL/da_t = dL/dh_t * f'(a_t)
+                if padding is not None:
+                    np.copyto(da, 0.0, where=padding[t])    # padding: h_t = h_{t-1}
+                if t == 0:
+                    break                                   # h_0 is a constant
+                if self.bptt_truncate and t % self.bptt_truncate == 0:
+                    dh.fill(0.0)                            # window boundary: h_{t-1} is a constant
+                else:
+                    np.matmul(da, WhT, out=dh_prev)         # dL/dh_{t-1} through Wh
+                    if padding is not None:                 # a carried state passes dh through
+                        np.copyto(dh_prev, dh, where=padding[t])
+                    dh, dh_prev = dh_prev, dh
+                if t == first_input:
+                    scale = float(np.max(np.abs(dA[t:])))
+                elif t < first_input and (first_input - t) % _CHECK_EVERY == 0:
+                    if float(np.max(np.abs(dh))) <= negligible * scale:
+                        stop = t
+                        break
 
-        # Weight gradients of all steps as single GEMMs.
-        dA2d = dA.reshape(T * N, H)
-        np.matmul(x.reshape(T * N, -1).T, dA2d, out=self.grads[0])
-        np.matmul(states[:-1].reshape(-1, H).T, dA[1:].reshape(-1, H), out=self.grads[1])
-        dA2d.sum(axis=0, out=self.grads[2])
+        # Weight gradients summed over every (step, sample) row in a few large
+        # GEMMs, over the steps that received a gradient (dA is zero below
+        # ``stop``, and left unset there).
+        dA2d = dA[stop:].reshape(-1, H)
+        transposed_product(x[stop:].reshape(len(dA2d), -1), dA2d, out=self.grads[0])
+        low = max(stop, 1)
+        transposed_product(states[low - 1:-1].reshape(-1, H), dA[low:].reshape(-1, H),
+                           out=self.grads[1])
+        np.matmul(np.ones(len(dA2d), dtype=dA.dtype), dA2d, out=self.grads[2])  # sum over rows
         if not self.input_grad:
             return None
-        return (dA2d @ self.Wx.T).reshape(x.shape)
+        dx = np.empty(x.shape, dtype=states.dtype)
+        dx[:stop] = 0.0
+        np.matmul(dA2d, self.Wx.T, out=dx[stop:].reshape(len(dA2d), -1))
+        return dx
