@@ -4,7 +4,7 @@ import copy
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,7 +15,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin
 from ._targets import per_step_target
@@ -27,6 +27,9 @@ from .nn.builder import build_network
 from .nn.initializers import INITIALIZERS
 from .nn.layers import POOLINGS
 from .nn.optimizers import OPTIMIZERS
+
+#: The BLAS libraries, scanned once (a scan costs milliseconds per call).
+_BLAS = ThreadpoolController()
 
 #: Working-memory budget (bytes) of one prediction chunk; see README "Errors and limits".
 PREDICT_CHUNK_BYTES = 64 * 2**20
@@ -186,10 +189,10 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
         return sequences
 
     def _blas_limits(self, n_rows):
-        # Per-step GEMMs of a small batch thrash when BLAS splits them over
-        # threads; large ones gain from the second core.
+        # Small matrices thrash when BLAS splits them over threads: one thread
+        # for small batches; large ones keep the caller's setting.
         small = min(n_rows, self._batch_size(n_rows)) * self.hidden_size < 64 * 64
-        return threadpool_limits(1, "blas") if small else threadpool_limits(None)
+        return _BLAS.limit(limits=1, user_api="blas") if small else nullcontext()
 
     def _batch_size(self, n_samples):
         if self.solver == "rprop":   # Rprop is a full-batch method

@@ -335,3 +335,22 @@ def test_pickle_and_joblib_round_trips_give_identical_predictions(fitted, tmp_pa
 def test_clone_refits_identically(fitted):
     estimator, X, y = fitted
     assert_same_outputs(estimator, clone(estimator).fit(X, y), X)
+
+
+def test_pickle_leaves_out_the_caches_of_the_last_pass():
+    import pickle
+
+    rng = np.random.RandomState(0)
+    ids = rng.randint(1, 1000, (300, 200))
+    y = rng.randint(0, 2, 300)
+    clf = ScratchRNNClassifier(embedding_dim=8, hidden_size=8, max_iter=1, random_state=0)
+    clf.fit(ids, y)
+    blob = pickle.dumps(clf)
+    weights = sum(p.nbytes for p in clf.network_.params)
+    assert len(blob) < 4 * weights + 200_000        # params, grads, optimizer state
+    twin = pickle.loads(blob)
+    np.testing.assert_array_equal(twin.predict_proba(ids), clf.predict_proba(ids))
+    twin.partial_fit(ids, y)
+    clf.partial_fit(ids, y)
+    for a, b in zip(twin.network_.params, clf.network_.params):
+        np.testing.assert_array_equal(a, b)

@@ -12,6 +12,8 @@ Sequence tensors are time-major: ``(T, N, D)`` = (time steps, batch, features);
 false on padding steps.
 """
 
+import numpy as np
+
 
 class Layer:
     """Base class of the engine's layers.
@@ -27,6 +29,8 @@ class Layer:
     """
 
     input_grad = True
+    #: Array attributes kept across calls besides params and grads.
+    _persistent_arrays = ()
 
     def __init__(self):
         self.params = []
@@ -43,3 +47,13 @@ class Layer:
     def output_mask(self, mask):
         """The mask of this layer's output, given the mask of its input."""
         return mask
+
+    def __getstate__(self):
+        """Pickle parameters, gradients and settings, not the caches and
+        workspaces of the last pass (they are rebuilt by the next forward)."""
+        kept = {id(a) for a in self.params + self.grads}
+        return {
+            key: value for key, value in self.__dict__.items()
+            if not isinstance(value, np.ndarray) or id(value) in kept
+            or key in self._persistent_arrays
+        }

@@ -39,6 +39,7 @@ class Embedding(Layer):
     """
 
     input_grad = False
+    _persistent_arrays = ("touched_rows",)
 
     def __init__(self, vocab_size, dim, init="normal", rng=None, dtype=np.float32):
         super().__init__()

@@ -37,10 +37,11 @@ class LastStatePooling(Layer):
            [10.,  3.]])
     """
 
+    _dx = None   # zero gradient buffer, reused between calls
+
     def __init__(self, n_forward_features=None):
         super().__init__()
         self.split = n_forward_features
-        self._dx = None
 
     def forward(self, x, mask=None, training=False):
         self.shape, self.dtype = x.shape, x.dtype

@@ -115,11 +115,6 @@ class SimpleRNN(Layer):
         self.params = [self.Wx, self.Wh, self.b]
         self.grads = [np.zeros_like(p) for p in self.params]
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_dA", None)        # scratch space, not part of the model
-        return state
-
     def forward(self, x, mask=None, training=False):
         T, N, D = x.shape
         H = self.hidden_size
