@@ -208,7 +208,8 @@ def test_every_solver_decreases_the_loss(binary_data, solver):
 
 
 def test_float32_sample_order_and_weight_invariance_to_float32_precision():
-    """The two scikit-learn checks that demand 1e-7 agreement run in float64
+    """The three scikit-learn checks that demand 1e-7 agreement (sample order,
+    subset and sample-weight invariance) run in float64
     (tests/test_estimator_checks.py); in float32, the default, the same
     properties hold to float32 precision."""
     rng = np.random.RandomState(42)
@@ -222,6 +223,7 @@ def test_float32_sample_order_and_weight_invariance_to_float32_precision():
         out = getattr(weighted, method)(X)
         assert_allclose(out, getattr(repeated, method)(X), rtol=1e-4, atol=1e-5)
         assert_allclose(getattr(weighted, method)(X[idx]), out[idx], rtol=1e-5, atol=1e-6)
+        assert_allclose(getattr(weighted, method)(X[:4]), out[:4], rtol=1e-5, atol=1e-6)
 
 
 def test_set_params_between_partial_fits_reaches_the_optimizer(binary_data):
