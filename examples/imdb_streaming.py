@@ -38,7 +38,7 @@ def main(argv=None):
     vectorizer = HashingSequenceVectorizer(
         n_features=2**16, maxlen=200,
         preprocessor=functools.partial(strip_html, lowercase=True))
-    clf = ScratchRNNClassifier(embedding_dim=32, hidden_size=32, pooling="mean",
+    clf = ScratchRNNClassifier(embedding_dim=32, hidden_size=32, activation="identity", pooling="mean",
                                vocab_size=vectorizer.n_tokens_, batch_size=64,
                                learning_rate_init=0.002, random_state=0)
     train = fetch_imdb("train", shuffle=True, random_state=0)
