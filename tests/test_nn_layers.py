@@ -145,3 +145,13 @@ def test_unknown_names_are_clear_errors():
         get_activation("swish")
     with pytest.raises(ValueError, match="Unknown initializer 'zeros'"):
         get_initializer("zeros")
+
+
+def test_the_engine_imports_nothing_from_scikit_learn():
+    import pathlib
+    import re
+
+    engine = pathlib.Path(__file__).resolve().parents[1] / "sklearn_rnn" / "nn"
+    pattern = re.compile(r"^\s*(from|import)\s+sklearn\b", re.MULTILINE)
+    offenders = [p.name for p in engine.rglob("*.py") if pattern.search(p.read_text())]
+    assert offenders == []
