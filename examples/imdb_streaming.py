@@ -15,7 +15,6 @@ import argparse
 import functools
 import time
 
-import numpy as np
 
 from sklearn_rnn import ScratchRNNClassifier
 from sklearn_rnn.datasets import fetch_imdb

@@ -2,7 +2,6 @@
 
 import copy
 import tracemalloc
-import warnings
 
 import numpy as np
 import pytest

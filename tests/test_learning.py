@@ -1,7 +1,6 @@
 """Learning tests: they pass only if the gradients through time are right."""
 
 import numpy as np
-import pytest
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
 from sklearn_rnn.nn.layers import SimpleRNN
