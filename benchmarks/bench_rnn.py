@@ -390,6 +390,10 @@ def print_targets(rows, epoch, have_torch):
     print("| --- | ---: | --- |")
     for what, value, ok in results:
         print(f"| {what} | {value} | {'pass' if ok else 'FAIL'} |")
+    if have_torch and torch.get_num_threads() > 1:
+        print("\nCaution: with more than one thread, the two libraries' thread pools spin-wait "
+              "and slow each other when interleaved in one process (torch most): judge the "
+              "ratios against separate-process runs (see benchmarks/README.md).")
 
 
 def main(argv=None):

@@ -31,16 +31,25 @@ def _workspace(owner, name, shape, dtype):
 _blas_libraries = None
 
 
-@contextmanager
-def _single_blas_thread():
-    """Run the per-step loop with BLAS on one thread, then restore the limits.
+#: Per-step products with at most this many output entries (N * H) run on
+#: one BLAS thread: a second thread gains little on them, and when the cores
+#: are shared every BLAS barrier can wait for a descheduled thread, which
+#: made the loop several times slower. Larger ones (e.g. N=64, H=128) gain
+#: from the caller's threads on a quiet machine.
+SINGLE_THREAD_STEP_SIZE = 64 * 64
 
-    The per-step products are small: a second thread gains little, and when
-    the cores are shared (another process running), every BLAS barrier can
-    wait for a descheduled thread, which made the loop several times slower.
-    The large products around the loop keep the caller's thread limits.
+
+@contextmanager
+def _step_blas_threads(n_entries):
+    """Run a per-step loop with BLAS on one thread if its products are small.
+
+    The large products around the loop keep the caller's thread limits, which
+    are restored afterwards.
     """
     global _blas_libraries
+    if n_entries > SINGLE_THREAD_STEP_SIZE:
+        yield
+        return
     if _blas_libraries is None:
         _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
     saved = [lib.get_num_threads() for lib in _blas_libraries]
@@ -123,7 +132,7 @@ class SimpleRNN(Layer):
         # overwrites each a_t by h_t.
         states = np.matmul(x.reshape(T * N, D), self.Wx).reshape(T, N, H)
         states += self.b
-        with _single_blas_thread():
+        with _step_blas_threads(N * H):
             self._recurrence(states, mask)
         self.x, self.mask, self.states = x, mask, states
         return states
@@ -171,7 +180,7 @@ class SimpleRNN(Layer):
         dh = np.zeros((N, H), dtype=states.dtype)       # dL/dh_t
         dh_prev = np.empty_like(dh)                     # dL/dh_{t-1}
         stop = 0
-        with _single_blas_thread():     # per-step products (see the function)
+        with _step_blas_threads(N * H):     # per-step products (see the function)
             for t in range(T - 1, -1, -1):
                 if receives[t]:
                     dh += dstates[t]
