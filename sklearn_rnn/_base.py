@@ -26,6 +26,7 @@ from .nn.activations import ACTIVATIONS
 from .nn.builder import build_network
 from .nn.initializers import INITIALIZERS
 from .nn.layers import POOLINGS
+from .nn.layers.simple_rnn import SINGLE_THREAD_STEP_SIZE
 from .nn.optimizers import OPTIMIZERS
 
 #: The BLAS libraries, scanned once (a scan costs milliseconds per call).
@@ -190,8 +191,10 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
 
     def _blas_limits(self, n_rows):
         # Small matrices thrash when BLAS splits them over threads: one thread
-        # for small batches; large ones keep the caller's setting.
-        small = min(n_rows, self._batch_size(n_rows)) * self.hidden_size < 64 * 64
+        # for the whole fit of small batches (the engine already holds its
+        # per-step products of this size to one thread); large ones keep the
+        # caller's setting.
+        small = min(n_rows, self._batch_size(n_rows)) * self.hidden_size < SINGLE_THREAD_STEP_SIZE
         return _BLAS.limit(limits=1, user_api="blas") if small else nullcontext()
 
     def _batch_size(self, n_samples):
@@ -239,11 +242,11 @@ class BaseScratchRNN(CallbackSupportMixin, TransformerMixin, BaseEstimator, meta
 
     def _sync_optimizer(self):
         """Apply hyperparameters changed with set_params since the last call:
-        a new solver starts afresh, the same solver keeps its state."""
+        a new solver starts afresh, the same solver keeps its state (the
+        learning rate is set at every epoch by ``_train``'s schedule)."""
         if not isinstance(self._optimizer, OPTIMIZERS[self.solver]):
             self._optimizer = self._make_optimizer(self.network_.params)
             return
-        self._optimizer.learning_rate = self.learning_rate_init
         for name, value in self._optimizer_options().items():
             setattr(self._optimizer, name, value)
 
