@@ -9,10 +9,14 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._params import parameters_doc
+from .persistence import register_model_class
+from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
 
 
+@register_model_class
 class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     """Recurrent neural network classifier: Elman RNN trained by BPTT, in NumPy.
 
@@ -22,87 +26,13 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     Binary and multilabel outputs use sigmoid units and binary
     cross-entropy, multiclass outputs a softmax and cross-entropy.
 
-    Parameters
-    ----------
-    hidden_size : int, default=32
-        Number of recurrent units H of each SimpleRNN layer.
-    num_layers : int, default=1
-        Number of stacked recurrent layers.
-    bidirectional : bool, default=False
-        Read each sequence in both directions and concatenate the states.
-    activation : {"tanh", "sigmoid", "relu", "identity"}, default="tanh"
-        Recurrent activation f in ``h_t = f(x_t Wx + h_{t-1} Wh + b)``.
-    pooling : {"last", "mean", "max"}, default="last"
-        How the states are summarised for a many-to-one prediction: the final
-        state, or the mean or maximum over the valid (non-padding) steps.
-    return_sequences : bool, default=False
-        Many-to-many: one label per time step; ``y`` has shape
-        (n_samples, n_timesteps) (or is a ragged list matching ragged ``X``).
-    dense_layers : tuple of int, default=()
-        Sizes of hidden dense layers between the recurrent stack and the output.
-    dense_activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
-    dropout : float in [0, 1), default=0.0
-        Dropout rate on the connections between layers (training only).
-    bptt_truncate : int or None, default=None
-        Truncated BPTT window: gradients do not cross window boundaries.
-    embedding_dim : int or None, default=None
-        If set, ``X`` holds integer token ids (2-D or ragged), read through
-        an embedding table of this width; id 0 is padding and is masked.
-    vocab_size : int or None, default=None
-        Rows of the embedding table; None uses the largest id seen at fit + 1.
-        Larger ids met later read the out-of-vocabulary row 1.
-    mask_value : float or None, default=None
-        Time steps whose features all equal this value are padding (masked),
-        as Keras' ``Masking`` layer does.
-    init : {"xavier", "he", "normal", "orthogonal"}, default="xavier"
-        Initializer of the input and dense kernels ("normal" is N(0, 0.01**2)).
-    recurrent_init : {"orthogonal", "xavier", "he", "normal"}, default="orthogonal"
-        Initializer of the recurrent kernels.
-    solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, default="adam"
-        Optimizer; "rprop" always uses the full batch.
-    learning_rate_init : float, default=0.001
-        Step size of the first epoch.
-    learning_rate_decay : float in (0, 1], default=1.0
-        Epoch ``k`` (counted from 0 over all fits with warm start and
-        ``partial_fit``) uses ``learning_rate_init * learning_rate_decay**k``;
-        1.0 keeps it constant (PyTorch's ``ExponentialLR``).
-    momentum : float, default=0.9
-        For solver="momentum".
-    beta_1, beta_2 : float, default=0.9, 0.999
-        For solver="adam".
-    epsilon : float, default=1e-8
-        Numerical stability term of adam, adagrad and rmsprop.
-    alpha : float, default=0.0
-        L2 penalty ``0.5 * alpha * ||W||**2`` on the recurrent and dense weight
-        matrices (not on biases nor on the embedding table).
-    clip_norm : float or None, default=5.0
-        Clip the global norm of the gradient at this value.
-    batch_size : int or "auto", default="auto"
-        Mini-batch size; "auto" is ``min(200, n_samples)``.
-    max_iter : int, default=200
-        Maximum number of epochs.
-    shuffle : bool, default=True
-        Shuffle the samples every epoch.
-    tol : float, default=1e-4
-        Minimum improvement of the loss (or validation score) that counts.
-    n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified), stop when
-        its accuracy stalls, and restore the best weights.
-    validation_fraction : float, default=0.1
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling, dropout and the validation split.
-    verbose : bool or int, default=False
-        Print one line per epoch.
-    warm_start : bool, default=False
-        Continue from the previous fit's weights and optimizer state.
-    dtype : {"float32", "float64"}, default="float32"
-        Precision of the weights and computations.
-
-    Attributes
+<<PARAMETERS>>    Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+    dtype_ : str
+        The precision the network computes in, "float32" or "float64".
+    vocab_size_ : int or None
+        Rows of the embedding table (None without ``embedding_dim``).
     network_ : sklearn_rnn.nn.network.Network
         The trained layers.
     loss_curve_ : list of float
@@ -138,6 +68,8 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     """
 
     _metric = staticmethod(accuracy_score)
+    _fitted_scalars = {**BASE_SCALARS, "_y_type": (str,)}
+    _fitted_arrays = {**BASE_ARRAYS, "classes_": ("biufU", True)}
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -178,6 +110,13 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         if not hasattr(self, "classes_") and classes is None and type_of_target(
                 np.asarray(y) if not isinstance(y, list) else y) != "multilabel-indicator":
             raise ValueError("classes must be passed on the first call to partial_fit.")
+        if hasattr(self, "classes_") and classes is not None and not np.array_equal(
+                np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"classes={np.asarray(classes).tolist()!r} is not the same as on the first "
+                f"call to partial_fit, {self.classes_.tolist()!r}; call fit to start over "
+                "with other classes."
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------- targets
@@ -202,6 +141,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
                 )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
+            self._y_type = binarizer.y_type_
         binarizer = self._label_binarizer
         unseen = np.setdiff1d(np.unique(labels), self.classes_) if labels.ndim == 1 else []
         if len(unseen):
@@ -218,7 +158,27 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             target = binarizer.transform(y.ravel()).reshape(y.shape + (1,))
         else:
             target = binarizer.transform(y)
-        return target.astype(self._float_dtype), target.shape[-1], SigmoidBinaryCrossEntropy()
+        return target.astype(self.dtype_), target.shape[-1], SigmoidBinaryCrossEntropy()
+
+    def _target_encoding(self):
+        """Rebuild the label encoding from ``classes_`` and ``_y_type`` (after loading)."""
+        n_classes = len(self.classes_)
+        expected = {"binary": n_classes == 2, "multiclass": n_classes >= 3,
+                    "multilabel-indicator": n_classes >= 1}
+        if not expected.get(self._y_type, False):
+            raise ValueError(f"{n_classes} classes do not fit the target type {self._y_type!r}")
+        if len(np.unique(self.classes_)) != n_classes or not np.all(
+                self.classes_[:-1] < self.classes_[1:]):
+            raise ValueError("classes_ must be sorted and unique")
+        binarizer = LabelBinarizer()
+        binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = (
+            self.classes_, self._y_type, False)
+        self._label_binarizer = binarizer
+        if self._y_type == "binary":
+            return 1, SigmoidBinaryCrossEntropy()
+        if self._y_type == "multiclass":
+            return n_classes, SoftmaxCrossEntropy()
+        return n_classes, SigmoidBinaryCrossEntropy()
 
     def _stratify_labels(self, target):
         if self.return_sequences or self._label_binarizer.y_type_ == "multilabel-indicator":
@@ -309,3 +269,11 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+ScratchRNNClassifier.__doc__ = ScratchRNNClassifier.__doc__.replace(
+    "<<PARAMETERS>>", parameters_doc(
+        stratified=" (stratified)", metric="accuracy",
+        per_step="one label per time step; ``y`` has shape (n_samples, "
+                 "n_timesteps)\n        (or is a ragged list matching ragged ``X``).",
+    ))

@@ -1,5 +1,7 @@
 """ScratchRNNRegressor."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -7,10 +9,14 @@ from sklearn.utils.validation import check_array
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._params import parameters_doc
+from .persistence import register_model_class
+from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SquaredError
 
 
+@register_model_class
 class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     """Recurrent neural network regressor: Elman RNN trained by BPTT, in NumPy.
 
@@ -19,31 +25,32 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     one or more real outputs, trained on the half squared error; or, with
     ``return_sequences=True``, predicts at every time step.
 
-    Parameters
-    ----------
-    hidden_size, num_layers, bidirectional, activation, pooling, \
-return_sequences, dense_layers, dense_activation, dropout, bptt_truncate, \
-embedding_dim, vocab_size, mask_value, init, recurrent_init, solver, \
-learning_rate_init, learning_rate_decay, momentum, beta_1, beta_2, epsilon, alpha, clip_norm, \
-batch_size, max_iter, shuffle, tol, n_iter_no_change, early_stopping, \
-validation_fraction, random_state, verbose, warm_start, dtype :
-        As for :class:`ScratchRNNClassifier`; early stopping monitors the
-        validation R² score and ``return_sequences`` takes ``y`` of shape
-        (n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs).
-
-    Attributes
+<<PARAMETERS>>    Attributes
     ----------
     network_ : sklearn_rnn.nn.network.Network
+        The trained layers.
+    dtype_ : str
+        The precision the network computes in, "float32" or "float64".
+    vocab_size_ : int or None
+        Rows of the embedding table (None without ``embedding_dim``).
     loss_curve_ : list of float
+        Mean training loss of each epoch.
     validation_scores_ : list of float or None
+        Validation R² of each epoch with early stopping.
     best_validation_score_ : float or None
     best_loss_ : float
     n_iter_ : int
+        Epochs run, cumulative over ``partial_fit`` and warm starts.
     t_ : int
+        Training samples seen.
     n_outputs_ : int
+        Number of regression targets.
     n_features_in_ : int
+        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
     n_step_features_ : int
+        Features per time step.
     feature_names_in_ : ndarray of str
+        Defined when ``X`` is a DataFrame with string column names.
 
     Examples
     --------
@@ -64,6 +71,8 @@ validation_fraction, random_state, verbose, warm_start, dtype :
 
     _metric = staticmethod(r2_score)
     _score_dtype = np.float64
+    _fitted_scalars = {**BASE_SCALARS, "n_outputs_": (Integral,), "_single_output": (bool,)}
+    _fitted_arrays = BASE_ARRAYS
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -101,10 +110,10 @@ validation_fraction, random_state, verbose, warm_start, dtype :
 
     def _encode_targets(self, y, sequences, reset, classes=None):
         if self.return_sequences:
-            y, _ = per_step_target(y, sequences, dtype=self._float_dtype)
+            y, _ = per_step_target(y, sequences, dtype=self.dtype_)
             step_ndim = 2
         else:
-            y = check_array(y, ensure_2d=False, dtype=self._float_dtype, input_name="y")
+            y = check_array(y, ensure_2d=False, dtype=self.dtype_, input_name="y")
             check_target_length(y, sequences)
             step_ndim = 1
         if y.ndim not in (step_ndim, step_ndim + 1):
@@ -120,6 +129,11 @@ validation_fraction, random_state, verbose, warm_start, dtype :
                 f"fitted with {self.n_outputs_}."
             )
         return target, self.n_outputs_, SquaredError()
+
+    def _target_encoding(self):
+        if self.n_outputs_ < 1:
+            raise ValueError(f"n_outputs_ must be at least 1; got {self.n_outputs_}")
+        return self.n_outputs_, SquaredError()
 
     def _validation_score(self, sequences, target, sample_weight):
         return self._weighted_metric(target, self._predictions(sequences), sample_weight, sequences)
@@ -160,3 +174,12 @@ validation_fraction, random_state, verbose, warm_start, dtype :
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
+    "<<PARAMETERS>>", parameters_doc(
+        stratified="", metric="R² score",
+        per_step="one target per time step; ``y`` has shape (n_samples, "
+                 "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
+                 "ragged list matching\n        ragged ``X``).",
+    ))

@@ -54,16 +54,32 @@ def _time_major(batch):
     return np.ascontiguousarray(np.swapaxes(batch, 0, 1))
 
 
-def divergence_message(what):
-    return (
-        f"Training diverged: the {what} became infinite or NaN. Lower "
-        "learning_rate_init, set clip_norm (e.g. 1.0), or use a smaller-scale init "
-        "(e.g. 'xavier') or a bounded activation ('tanh' instead of 'relu')."
-    )
+def divergence_message(what, estimator):
+    """Why training stopped, and the fixes that are not already in effect.
+
+    ``what`` is the quantity that became non-finite ("loss", "gradient" or
+    "weights"); ``estimator`` supplies the current hyperparameters.
+    """
+    fixes = [f"lower learning_rate_init (now {estimator.learning_rate_init:g})"]
+    if estimator.clip_norm is None:
+        fixes.append("set clip_norm (e.g. 1.0)")
+    elif estimator.clip_norm > 1.0:
+        fixes.append(f"a smaller clip_norm (now {estimator.clip_norm:g}; e.g. 1.0)")
+    if estimator.init in ("he", "normal") or estimator.recurrent_init in ("he", "normal"):
+        fixes.append("the default init='xavier' and recurrent_init='orthogonal'")
+    if estimator.activation in ("relu", "identity"):
+        fixes.append(f"a bounded activation ('tanh' instead of {estimator.activation!r})")
+    return (f"Training diverged: the {what} became infinite or NaN. Try: "
+            + "; ".join(fixes) + ".")
 
 
-def run_epoch(network, optimizer, data, batch_size, rng, shuffle, clip_norm):
+def run_epoch(network, optimizer, data, batch_size, rng, shuffle, clip_norm, checkpoint=None):
     """One pass over ``data`` in mini-batches; returns the mean training loss.
+
+    Row-sparse parameters (embedding tables) get lazy updates of the rows a
+    batch uses (see :class:`~sklearn_rnn.nn.optimizers.Optimizer`);
+    ``checkpoint`` (a :class:`~sklearn_rnn.nn.checkpoint.Checkpoint`), if
+    given, records those rows before each step.
 
     Raises
     ------
@@ -84,11 +100,14 @@ def run_epoch(network, optimizer, data, batch_size, rng, shuffle, clip_norm):
             continue
         loss = network.loss_and_gradients(x, target, weights, mask)
         if not np.isfinite(loss):
-            raise TrainingDivergedError(divergence_message("loss"))
-        norm = clip_by_global_norm(network.grads, clip_norm)
+            raise TrainingDivergedError("loss")
+        rows = network.sparse_rows
+        norm = clip_by_global_norm(network.grads, clip_norm, rows)
         if not np.isfinite(norm):
-            raise TrainingDivergedError(divergence_message("gradient"))
-        optimizer.step(network.grads)
+            raise TrainingDivergedError("gradient")
+        if checkpoint is not None:
+            checkpoint.record(rows)
+        optimizer.step(network.grads, rows)
         total_loss += loss * batch_weight
         total_weight += batch_weight
     return total_loss / total_weight if total_weight else np.nan

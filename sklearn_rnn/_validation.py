@@ -20,6 +20,8 @@ from collections import namedtuple
 import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_array, validate_data
 
+from .nn.layers import Embedding
+
 #: ``values`` is batch-major: (N, T, D) floats or (N, T) token ids; ``mask``
 #: (N, T) is False on padding, or None when no step is padding.
 Sequences = namedtuple("Sequences", ["values", "mask"])
@@ -91,6 +93,12 @@ def _check_step_features(estimator, n_step_features, reset):
         )
 
 
+#: Token ids are clamped to this before they become ``intp`` indices: an id
+#: this large is out of any vocabulary anyway, and larger ones (uint64 ids of
+#: 2**63 and up, floats such as 1e20) would wrap around when cast.
+ID_CLAMP = 2**62
+
+
 def _check_token_ids(ids):
     if not np.issubdtype(ids.dtype, np.integer):
         if not np.array_equal(ids, np.floor(ids)):
@@ -102,6 +110,8 @@ def _check_token_ids(ids):
         raise ValueError(
             f"Token ids must be non-negative (0 is padding); got {ids.min()}."
         )
+    if ids.size and ids.dtype != np.intp and ids.max() > ID_CLAMP:
+        ids = np.minimum(ids, ID_CLAMP)
     return ids.astype(np.intp, copy=False)
 
 
@@ -125,6 +135,8 @@ def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None
         values = X if hasattr(X, "ndim") or hasattr(X, "iloc") else np.asarray(X, dtype=object)
         if getattr(values, "ndim", 2) == 3 and not token_ids:
             values = check_array(X, allow_nd=True, dtype=dtype, input_name="X")
+            if values.shape[1] == 0:
+                raise ValueError("X has 0 time steps; at least 1 is required.")
             _check_feature_names(estimator, values, reset=reset)
             if values.shape[2] == 0:
                 raise ValueError("X has 0 features per time step; at least 1 is required.")
@@ -141,7 +153,7 @@ def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None
     if token_ids:
         values = _check_token_ids(values)
         _check_step_features(estimator, 1, reset)
-        mask = values != 0
+        mask = Embedding.compute_mask(values)
     else:
         if values.ndim == 2:
             values = values[:, :, None]
@@ -153,3 +165,73 @@ def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None
         mask = None
     return Sequences(values, mask)
 
+
+#: With ``vocab_size=None``, the embedding table sized from the largest id
+#: seen at fit may take at most this many bytes (a stray id of 1e9 would
+#: otherwise silently allocate tens of GB).
+MAX_INFERRED_TABLE_BYTES = 2**30
+
+
+def input_float_dtype(X):
+    """The float dtype ``dtype="auto"`` computes in: float32 for float32 input, else float64.
+
+    Examples
+    --------
+    >>> input_float_dtype(np.zeros((2, 3), np.float32)), input_float_dtype([[1, 2]])
+    (dtype('float32'), dtype('float64'))
+    """
+    if isinstance(X, (list, tuple)) and X and all(hasattr(item, "dtype") for item in X):
+        kinds = {np.dtype(item.dtype) for item in X}
+    elif hasattr(X, "dtypes") and not hasattr(X, "dtype"):   # a DataFrame
+        kinds = {np.dtype(d) if isinstance(d, np.dtype) else None for d in X.dtypes}
+    else:
+        kinds = {getattr(X, "dtype", None)}
+    return np.dtype(np.float32) if kinds == {np.dtype(np.float32)} else np.dtype(np.float64)
+
+
+class SequenceInputMixin:
+    """``_validate_input``: sequences in the estimator's dtype, with the fitted
+    dimensions set (``reset``) or checked."""
+
+    def _compute_dtype(self, X, reset):
+        if not reset:
+            return np.dtype(self.dtype_)
+        if self.dtype != "auto":
+            return np.dtype(self.dtype)
+        return np.dtype(np.float32) if self.embedding_dim is not None else input_float_dtype(X)
+
+    def _validate_input(self, X, reset):
+        dtype = self._compute_dtype(X, reset)
+        # A value beyond the dtype's range is reported by check_array as a
+        # ValueError ("too large for dtype"); the cast's warning is noise.
+        with np.errstate(over="ignore"):
+            sequences = validate_sequences(
+                self, X, reset=reset, token_ids=self.embedding_dim is not None,
+                dtype=dtype.type, mask_value=self.mask_value,
+            )
+        if reset:
+            self.dtype_ = dtype.name
+            self.vocab_size_ = None
+        if self.embedding_dim is None:
+            return sequences
+        values = sequences.values
+        if reset:
+            self.vocab_size_ = self.vocab_size or self._inferred_vocab_size(values, dtype)
+        if values.size and values.max() >= self.vocab_size_:
+            # Ids never seen at fit time read the out-of-vocabulary row 1.
+            values = np.where(values >= self.vocab_size_, 1, values)
+        return Sequences(values, sequences.mask)
+
+    def _inferred_vocab_size(self, ids, dtype):
+        largest = int(ids.max()) if ids.size else 0
+        rows = max(largest + 1, 2)
+        table_bytes = rows * self.embedding_dim * dtype.itemsize
+        if table_bytes > MAX_INFERRED_TABLE_BYTES:
+            raise ValueError(
+                f"X holds the token id {largest}, so with vocab_size=None the embedding "
+                f"table would need {rows} rows x {self.embedding_dim} = "
+                f"{table_bytes / 2**30:.1f} GiB. Pass vocab_size (e.g. a fitted "
+                "SequenceVectorizer's n_tokens_): larger ids then read the "
+                "out-of-vocabulary row 1."
+            )
+        return rows

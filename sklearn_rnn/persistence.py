@@ -1,18 +1,24 @@
 """Save and load fitted estimators as plain arrays, never as pickles.
 
-A model file is one NumPy ``.npz`` archive read back with
-``np.load(..., allow_pickle=False)``: it holds only numeric and string arrays
-plus two JSON documents (the hyperparameters and the scalar fitted
-attributes), so loading a file can never run code, and only the two estimator
-classes of this package can come out of it. Unlike pickle, the format does not
-depend on the package's internals: a file stays readable as long as its
-``format_version`` is supported.
+A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` entries) that
+holds only numeric and string arrays plus two JSON documents: the
+hyperparameters, and the fitted state as the estimator class declares it
+(:mod:`sklearn_rnn._state`). Loading it can never run code, and it is safe on
+files from strangers:
 
-What is stored: the class name, ``get_params()``, every parameter array of the
-network, the optimizer state (iteration count and slot arrays), the state of
-the estimator's random number generator, and the fitted attributes; so
-``predict`` gives identical results after a round trip, and ``partial_fit``
-continues exactly as it would have on the saved estimator.
+- only the entries the format defines are accepted, each no larger than the
+  file itself (no decompression bombs), JSON documents at most 1 MiB;
+- hyperparameters are validated like ``fit`` validates them, and the fitted
+  scalars by their declared types;
+- the weights the hyperparameters call for are bounded by the file's size
+  *before* the network is built, and every array's name, dtype and shape
+  are checked against that network from the ``.npy`` header before its
+  data is read; non-finite weights are refused.
+
+Anything wrong raises one ValueError that says what.  ``predict`` gives
+identical results after a round trip, and ``partial_fit`` continues exactly
+as it would have on the saved estimator (optimizer and random state are
+stored).
 
 Examples
 --------
@@ -37,49 +43,33 @@ import os
 import tempfile
 import zipfile
 import zlib
-from numbers import Integral, Real
 
 import numpy as np
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import ScratchRNNClassifier
-from ._regressor import ScratchRNNRegressor
-from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from ._params import architecture, check_dense_layers
+from ._state import LIST_ATTRIBUTES, check_scalar_types, export_state
 
-__all__ = ["FORMAT_VERSION", "load_model", "save_model"]
+__all__ = ["FORMAT_VERSION", "load_model", "register_model_class", "save_model"]
 
 #: Version of the file layout written by :func:`save_model`.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = "sklearn_rnn.model"
-#: The only classes a file may name: never import anything else.
-_ESTIMATORS = {cls.__name__: cls for cls in (ScratchRNNClassifier, ScratchRNNRegressor)}
-#: The loss (and number of outputs) of a classifier by its binarizer's y_type_.
-_CLASSIFIER_LOSSES = {
-    "binary": (SigmoidBinaryCrossEntropy, lambda n_classes: 1),
-    "multiclass": (SoftmaxCrossEntropy, lambda n_classes: n_classes),
-    "multilabel-indicator": (SigmoidBinaryCrossEntropy, lambda n_classes: n_classes),
-}
-#: Scalar fitted attributes: name -> (allowed JSON types, required for which classes).
-_ATTRIBUTES = {
-    "n_features_in_": (Integral, "all"),
-    "n_step_features_": (Integral, "all"),
-    "_fitted_on_2d": (bool, "all"),
-    "n_iter_": (Integral, "all"),
-    "t_": (Integral, "all"),
-    "best_loss_": (Real, "all"),
-    "best_validation_score_": ((Real, type(None)), "all"),
-    "_no_improvement_count": (Integral, "all"),
-    "vocab_size_": (Integral, "embedding"),
-    "n_outputs_": (Integral, "ScratchRNNRegressor"),
-    "_single_output": (bool, "ScratchRNNRegressor"),
-}
+#: The only classes a file may name (registered by the estimator modules).
+_CLASSES = {}
+#: Largest JSON document or text entry accepted.
+MAX_TEXT_BYTES = 2**20
+_TEXT_ENTRIES = ("format", "format_version", "estimator", "params", "state")
 #: Errors that reading a corrupt or tampered file can raise; all are reported
 #: as one ValueError.
-_CORRUPT_FILE_ERRORS = (
-    ValueError, TypeError, KeyError, IndexError, EOFError, OSError,
-    zipfile.BadZipFile, zlib.error,
-)
+_CORRUPT_FILE_ERRORS = (ValueError, TypeError, KeyError, IndexError, EOFError, OSError,
+                        zipfile.BadZipFile, zlib.error, RecursionError, OverflowError)
+
+
+def register_model_class(cls):
+    """Let model files name ``cls`` (a class decorator; nothing else is ever built)."""
+    _CLASSES[cls.__name__] = cls
+    return cls
 
 
 # --------------------------------------------------------------------- saving
@@ -88,9 +78,7 @@ def save_model(estimator, path):
 
     The file is written to a temporary file in the same folder, then renamed
     to ``path``: a reader never sees a partly written model, and a failed save
-    leaves any previous file in place. ``path`` is used as given (no suffix is
-    added). Before writing, the model is rebuilt in memory from the arrays to
-    be written, so that a file that is written always loads.
+    leaves any previous file in place. ``path`` is used as given.
 
     Parameters
     ----------
@@ -103,119 +91,51 @@ def save_model(estimator, path):
     Raises
     ------
     TypeError
-        If ``estimator`` is not one of the two estimators of this package.
+        If ``estimator`` is not one of the registered estimators.
     sklearn.exceptions.NotFittedError
         If it is not fitted.
     ValueError
-        If its fitted network does not match its hyperparameters (changed
-        with ``set_params`` after fitting).
+        If a hyperparameter that shapes the network was changed with
+        ``set_params`` after fitting.
 
     See Also
     --------
     load_model : Read the file back.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> import numpy as np
-    >>> from sklearn_rnn import ScratchRNNRegressor
-    >>> from sklearn_rnn.persistence import load_model, save_model
-    >>> X = np.random.RandomState(0).rand(20, 6)
-    >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=3, random_state=0)
-    >>> reg = reg.fit(X, X.sum(axis=1))
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> save_model(reg, path)
-    >>> bool(np.array_equal(load_model(path).predict(X), reg.predict(X)))
-    True
     """
     name = type(estimator).__name__
-    if _ESTIMATORS.get(name) is not type(estimator):
-        raise TypeError(
-            f"save_model stores ScratchRNNClassifier and ScratchRNNRegressor "
-            f"estimators only; got {type(estimator).__qualname__}."
-        )
-    check_is_fitted(estimator)
-    arrays = _to_arrays(estimator)
-    try:  # the file must load: catches hyperparameters changed after fit
-        _from_arrays(arrays)
-    except _CORRUPT_FILE_ERRORS as exc:
+    if _CLASSES.get(name) is not type(estimator):
+        raise TypeError(f"save_model stores {' and '.join(sorted(_CLASSES))} estimators "
+                        f"only; got {type(estimator).__qualname__}.")
+    check_is_fitted(estimator, "network_")
+    params = _storable_params(estimator)
+    changed = sorted(key for key, value in architecture(estimator.get_params(deep=False)).items()
+                     if estimator._architecture[key] != value)
+    if changed:
         raise ValueError(
-            f"This {name} cannot be saved: its fitted state does not match its "
-            f"hyperparameters ({_reason(exc)}). Were they changed with set_params "
-            "after fit? Refit it first."
-        ) from exc
+            f"This {name} cannot be saved: its fitted network does not match its "
+            f"hyperparameters ({', '.join(changed)} changed with set_params after fit). "
+            "Refit it first."
+        )
+    state = export_state(estimator)
+    arrays = {"format": np.array(_MAGIC), "format_version": np.array(FORMAT_VERSION),
+              "estimator": np.array(name), "params": np.array(json.dumps(params)),
+              "state": np.array(json.dumps({"scalars": state["scalars"],
+                                            "optimizer": state["optimizer"]}))}
+    arrays.update((f"array:{key}", value) for key, value in state["arrays"].items())
+    arrays.update((f"weight:{key}", value) for key, value in state["weights"].items())
     _write_atomically(path, arrays)
-
-
-def _to_arrays(estimator):
-    """Everything that defines a fitted estimator, as a dict of plain arrays."""
-    attributes = {
-        attr: _plain(getattr(estimator, attr))
-        for attr in _ATTRIBUTES if hasattr(estimator, attr)
-    }
-    optimizer = estimator._optimizer.get_state()
-    _, rng_keys, *rng_scalars = estimator._random_state.get_state(legacy=True)
-    state = {
-        "attributes": attributes,
-        "n_params": len(estimator.network_.params),
-        "optimizer": {"iterations": optimizer["iterations"], "slots": list(optimizer["slots"])},
-        "random_state": [_plain(v) for v in rng_scalars],
-    }
-    arrays = {
-        "format": np.array(_MAGIC),
-        "format_version": np.array(FORMAT_VERSION),
-        "estimator": np.array(type(estimator).__name__),
-        "params": np.array(json.dumps(_storable_params(estimator))),
-        "loss_curve": np.asarray(estimator.loss_curve_, dtype=np.float64),
-        "rng_keys": rng_keys,
-    }
-    if estimator.validation_scores_ is not None:
-        arrays["validation_scores"] = np.asarray(estimator.validation_scores_, dtype=np.float64)
-    if hasattr(estimator, "feature_names_in_"):
-        arrays["feature_names_in"] = np.asarray(estimator.feature_names_in_, dtype=str)
-    if hasattr(estimator, "classes_"):
-        binarizer = estimator._label_binarizer
-        state["label_binarizer"] = {"y_type_": binarizer.y_type_,
-                                    "sparse_input_": bool(binarizer.sparse_input_)}
-        arrays["classes"] = _storable_labels(estimator.classes_)
-    for i, param in enumerate(estimator.network_.params):
-        arrays[f"param_{i}"] = param
-    for slot, slot_arrays in optimizer["slots"].items():
-        for i, array in enumerate(slot_arrays):
-            arrays[f"optimizer_{slot}_{i}"] = array
-    arrays["state"] = np.array(json.dumps(state))
-    return arrays
 
 
 def _storable_params(estimator):
     """``get_params()`` as JSON values (tuples as lists, dtype as its name)."""
-    params = {}
-    for name, value in estimator.get_params(deep=False).items():
-        if name == "dtype":
-            value = np.dtype(value).name
-        elif name == "random_state" and not isinstance(value, Integral):
-            value = None
-        params[name] = _plain(value)
-    return params
-
-
-def _plain(value):
-    """``value`` as a JSON-serialisable Python value, or a TypeError."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(f"{value!r} of type {type(value).__name__} cannot be stored in a model file.")
-
-
-def _storable_labels(classes):
-    """``classes_`` as an array of a non-object dtype (str labels as unicode)."""
-    labels = np.asarray(classes.tolist()) if classes.dtype == object else classes
-    if labels.dtype.kind not in "biufU" or labels.ndim != 1:
-        raise TypeError(f"Class labels of dtype {classes.dtype} cannot be stored in a model file.")
-    return labels
+    params = estimator.get_params(deep=False)
+    if not isinstance(params["dtype"], str):
+        params["dtype"] = np.dtype(params["dtype"]).name
+    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+        params["random_state"] = None
+    params["dense_layers"] = [int(units) for units in params["dense_layers"]]
+    return {key: value.item() if isinstance(value, np.generic) else value
+            for key, value in params.items()}
 
 
 def _write_atomically(path, arrays):
@@ -237,10 +157,9 @@ def _write_atomically(path, arrays):
 def load_model(path):
     """Read an estimator written by :func:`save_model`.
 
-    The file is opened with ``np.load(..., allow_pickle=False)``: nothing in
-    it is executed, and it can only produce a ``ScratchRNNClassifier`` or a
-    ``ScratchRNNRegressor``. Every array is checked against the network that
-    the stored hyperparameters build.
+    Nothing in the file is executed, it can only produce a registered
+    estimator class, and its memory use is bounded by the file's size (see
+    the module's docstring).
 
     Parameters
     ----------
@@ -256,9 +175,7 @@ def load_model(path):
     Raises
     ------
     ValueError
-        If the file is not a valid sklearn_rnn model file (not an ``.npz``
-        archive, truncated, written by another program or format version,
-        missing entries, or arrays that do not fit the network).
+        If the file is not a valid sklearn_rnn model file.
     OSError
         If the file cannot be opened (e.g. ``FileNotFoundError``).
 
@@ -279,154 +196,179 @@ def load_model(path):
     ValueError: ... is not a valid sklearn_rnn model file: ...
     """
     with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
         try:
-            archive = np.load(file, allow_pickle=False)
-            if not isinstance(archive, np.lib.npyio.NpzFile):
+            if file.read(6) == b"\x93NUMPY":
                 raise ValueError("it is a single .npy array, not an .npz archive")
-            with archive:
-                arrays = {name: archive[name] for name in archive.files}
-            return _from_arrays(arrays)
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                return _Reader(archive, size).estimator()
         except _CORRUPT_FILE_ERRORS as exc:
+            reason = f"missing entry {exc}" if isinstance(exc, KeyError) else str(exc)
+            if isinstance(exc, RecursionError):
+                reason = "a JSON document is nested too deeply"
             raise ValueError(
-                f"{os.fspath(path)!r} is not a valid sklearn_rnn model file: {_reason(exc)}"
-            ) from exc
+                f"{os.fspath(path)!r} is not a valid sklearn_rnn model file: {reason}"
+            ) from None
 
 
-def _reason(exc):
-    return f"missing entry {exc}" if isinstance(exc, KeyError) else str(exc)
+class _Reader:
+    """Reads one archive, checking each entry before its data is read."""
 
+    def __init__(self, archive, file_size):
+        self.archive, self.file_size = archive, file_size
+        self.entries = {}
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy") or info.filename[:-4] in self.entries:
+                raise ValueError(f"unexpected entry {info.filename!r}")
+            if info.file_size > file_size:
+                raise ValueError(f"entry {info.filename!r} would unpack to {info.file_size} "
+                                 f"bytes, more than the file's {file_size}")
+            self.entries[info.filename[:-4]] = info
+        self.used = set()
 
-def _from_arrays(arrays):
-    if _text(arrays, "format") != _MAGIC:
-        raise ValueError("it was not written by sklearn_rnn.persistence.save_model")
-    version = arrays["format_version"]
-    if version.shape != () or version.dtype.kind not in "iu" or version != FORMAT_VERSION:
-        raise ValueError(
-            f"unsupported format version {version.tolist()!r} (this version of sklearn_rnn "
-            f"reads version {FORMAT_VERSION})"
-        )
-    name = _text(arrays, "estimator")
-    if name not in _ESTIMATORS:
-        raise ValueError(f"unknown estimator class {name!r}; expected one of {sorted(_ESTIMATORS)}")
-    estimator = _estimator_from_params(_ESTIMATORS[name], _json(arrays, "params"))
-    state = _json(arrays, "state")
-    attributes = _checked_attributes(estimator, state["attributes"])
-    vars(estimator).update(attributes)   # _initialize needs the input dimensions
-    n_outputs, loss = _restore_targets(estimator, state, arrays)
-    rng = np.random.RandomState(0)   # its state is replaced below
-    estimator._initialize(n_outputs, loss, rng)   # the dropout layers share ``rng``
-    _restore_weights(estimator, state, arrays)
-    vars(estimator).update(attributes)   # _initialize reset the training history
-    estimator.loss_curve_ = _array(arrays, "loss_curve", ndim=1, kinds="f").tolist()
-    estimator.validation_scores_ = (
-        _array(arrays, "validation_scores", ndim=1, kinds="f").tolist()
-        if "validation_scores" in arrays else None
-    )
-    if "feature_names_in" in arrays:
-        names = _array(arrays, "feature_names_in", ndim=1, kinds="U")
-        if len(names) != estimator.n_features_in_:
+    def estimator(self):
+        if self._text("format") != _MAGIC:
+            raise ValueError("it was not written by sklearn_rnn.persistence.save_model")
+        version = self.array("format_version", kinds="iu", shape=())
+        if version != FORMAT_VERSION:
+            raise ValueError(f"unsupported format version {version.tolist()!r} (this "
+                             f"sklearn_rnn reads version {FORMAT_VERSION}; refit and save)")
+        name = self._text("estimator")
+        if name not in _CLASSES:
+            raise ValueError(f"unknown estimator class {name!r}; expected one of "
+                             f"{sorted(_CLASSES)}")
+        est = _estimator_from_params(_CLASSES[name], self._json("params"))
+        state = self._json("state")
+        if not isinstance(state, dict) or not isinstance(state.get("scalars"), dict):
+            raise ValueError("the stored state is not a mapping")
+        self._restore_attributes(est, state["scalars"])
+        n_outputs, loss = est._target_encoding()
+        self._check_size(est, n_outputs)
+        rng = np.random.RandomState(0)    # its state is replaced below
+        est._build(n_outputs, loss, rng)  # the dropout layers share ``rng``
+        self._restore_weights(est, state.get("optimizer"))
+        keys = self.array("array:rng_keys", kinds="u", shape=(624,))
+        rng.set_state(("MT19937", keys, *state["scalars"]["_rng_state"]))
+        est._random_state = rng
+        unused = sorted(set(self.entries) - self.used)
+        if unused:
+            raise ValueError(f"unexpected entries {unused}")
+        return est
+
+    def _restore_attributes(self, est, scalars):
+        check_scalar_types(est._fitted_scalars, scalars)
+        rng_state = scalars.get("_rng_state")
+        if not (isinstance(rng_state, list) and len(rng_state) == 3):
+            raise ValueError("the stored random state is invalid")
+        for name in est._fitted_scalars:
+            setattr(est, name, scalars[name])
+        if est.dtype_ not in ("float32", "float64") or est.dtype not in ("auto", est.dtype_):
+            raise ValueError(f"invalid dtype_ {est.dtype_!r} for dtype={est.dtype!r}")
+        if min(est.n_features_in_, est.n_step_features_) < 1:
+            raise ValueError("n_features_in_ and n_step_features_ must be positive")
+        vocab = est.vocab_size_
+        if (vocab is None) != (est.embedding_dim is None) or vocab is not None and (
+                vocab < 2 or est.vocab_size not in (None, vocab)):
+            raise ValueError(f"invalid vocab_size_ {vocab!r}")
+        for name, (kinds, required) in est._fitted_arrays.items():
+            if f"array:{name}" not in self.entries:
+                if required:
+                    raise KeyError(f"array:{name}")
+                setattr(est, name, None)
+                continue
+            values = self.array(f"array:{name}", kinds=kinds, shape=None)
+            if values.ndim != 1:
+                raise ValueError(f"array:{name} must be 1-D")
+            setattr(est, name, values.tolist() if name in LIST_ATTRIBUTES else values)
+        names = getattr(est, "feature_names_in_", None)
+        if names is None:
+            del est.feature_names_in_
+        elif len(names) != est.n_features_in_:
             raise ValueError("feature_names_in does not match n_features_in_")
-        estimator.feature_names_in_ = names.astype(object)
-    keys = _array(arrays, "rng_keys", ndim=1, kinds="u")
-    if keys.shape != (624,):
-        raise ValueError(f"rng_keys holds {len(keys)} values; an MT19937 state has 624")
-    rng.set_state(("MT19937", keys, *state["random_state"]))
-    estimator._random_state = rng
-    return estimator
+        else:
+            est.feature_names_in_ = names.astype(object)
+        if est.early_stopping and est.validation_scores_ is None:
+            raise ValueError("early stopping needs validation_scores_")
+
+    def _check_size(self, est, n_outputs):
+        """Refuse hyperparameters whose weights could not fit in this file."""
+        directions = 2 if est.bidirectional else 1
+        H = est.hidden_size
+        count = directions * (est.num_layers * H * H + H * est.n_step_features_)
+        count += n_outputs + (est.vocab_size_ or 0) * (est.embedding_dim or 0)
+        count += sum(est.dense_layers)
+        needed = count * np.dtype(est.dtype_).itemsize
+        if needed > self.file_size:
+            raise ValueError(f"its hyperparameters call for at least {needed} bytes of "
+                             f"weights, but the file has {self.file_size} bytes")
+
+    def _restore_weights(self, est, optimizer_state):
+        network, optimizer = est.network_, est._optimizer
+        if not isinstance(optimizer_state, dict) or optimizer_state.get("slots") != list(
+                optimizer.state):
+            raise ValueError(f"the optimizer state does not match solver={est.solver!r}")
+        iterations = optimizer_state.get("iterations")
+        if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 0:
+            raise ValueError(f"invalid optimizer iteration count {iterations!r}")
+        targets = list(zip(network.param_names, network.params))
+        for slot, arrays in optimizer.state.items():
+            targets += [(f"{slot}:{name}", array)
+                        for name, array in zip(network.param_names, arrays)]
+        for name, target in targets:
+            values = self.array(f"weight:{name}", kinds="f", shape=target.shape,
+                                dtype=target.dtype)
+            if not np.isfinite(values).all():
+                raise ValueError(f"weight:{name} holds non-finite values")
+            np.copyto(target, values)
+        optimizer.iterations = iterations
+
+    # ----------------------------------------------------------- entries
+    def array(self, key, *, kinds, shape, dtype=None):
+        """Entry ``key``, checked from its header (kind, shape, size) before reading."""
+        info = self.entries[key]
+        self.used.add(key)
+        with self.archive.open(info) as fp:
+            version = np.lib.format.read_magic(fp)
+            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                           else np.lib.format.read_array_header_2_0)
+            stored_shape, fortran, stored_dtype = read_header(fp)
+            if stored_dtype.hasobject or stored_dtype.kind not in kinds or fortran or (
+                    shape is not None and stored_shape != shape) or (
+                    dtype is not None and stored_dtype != dtype):
+                wanted = f"shape {shape}" + (f" and dtype {np.dtype(dtype)}" if dtype else "")
+                raise ValueError(f"{key} has shape {stored_shape} and dtype {stored_dtype}; "
+                                 f"expected {wanted} of kind {kinds!r}")
+            nbytes = int(np.prod(stored_shape, dtype=object)) * stored_dtype.itemsize
+            if nbytes > info.file_size:
+                raise ValueError(f"{key} is truncated")
+            data = fp.read(nbytes)
+        if len(data) != nbytes:
+            raise ValueError(f"{key} is truncated")
+        return np.frombuffer(data, dtype=stored_dtype).reshape(stored_shape).copy()
+
+    def _text(self, key):
+        info = self.entries[key]
+        if info.file_size > MAX_TEXT_BYTES:
+            raise ValueError(f"{key} is larger than {MAX_TEXT_BYTES} bytes")
+        return str(self.array(key, kinds="U", shape=()))
+
+    def _json(self, key):
+        try:
+            return json.loads(self._text(key))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{key} is not valid JSON ({exc})") from None
 
 
 def _estimator_from_params(cls, params):
     if not isinstance(params, dict):
         raise ValueError("the stored hyperparameters are not a mapping")
+    unknown = sorted(set(params) - set(cls._get_param_names()))
+    if unknown:
+        raise ValueError(f"unknown hyperparameters {unknown}")
     if isinstance(params.get("dense_layers"), list):
         params["dense_layers"] = tuple(params["dense_layers"])
     estimator = cls(**params)
     estimator._validate_params()
+    check_dense_layers(estimator.dense_layers)
     return estimator
-
-
-def _checked_attributes(estimator, stored):
-    """The scalar fitted attributes that ``estimator`` needs, type-checked."""
-    kind = type(estimator).__name__
-    attributes = {}
-    for attr, (types, needed_by) in _ATTRIBUTES.items():
-        if needed_by not in ("all", kind) and not (
-                needed_by == "embedding" and estimator.embedding_dim is not None):
-            continue
-        value = stored[attr]
-        if not isinstance(value, types) or (types is not bool and isinstance(value, bool)):
-            raise ValueError(f"attribute {attr} has an invalid value {value!r}")
-        attributes[attr] = value
-    return attributes
-
-
-def _restore_targets(estimator, state, arrays):
-    """Set the label encoding of a classifier; return ``(n_outputs, loss)``."""
-    if not isinstance(estimator, ScratchRNNClassifier):
-        return estimator.n_outputs_, SquaredError()
-    stored = state["label_binarizer"]
-    y_type = stored["y_type_"]
-    if y_type not in _CLASSIFIER_LOSSES:
-        raise ValueError(f"unknown target type {y_type!r}")
-    classes = _array(arrays, "classes", ndim=1, kinds="biufU")
-    if len(classes) < 2:
-        raise ValueError("a classifier needs at least 2 classes")
-    binarizer = LabelBinarizer()
-    binarizer.classes_ = classes
-    binarizer.y_type_ = y_type
-    binarizer.sparse_input_ = bool(stored["sparse_input_"])
-    estimator._label_binarizer = binarizer
-    estimator.classes_ = classes
-    loss, n_outputs = _CLASSIFIER_LOSSES[y_type]
-    return n_outputs(len(classes)), loss()
-
-
-def _restore_weights(estimator, state, arrays):
-    """Copy the network's parameters and the optimizer state in."""
-    params = estimator.network_.params
-    if state["n_params"] != len(params):
-        raise ValueError(
-            f"it holds {state['n_params']} parameter arrays; the network built from "
-            f"its hyperparameters has {len(params)}"
-        )
-    for i, param in enumerate(params):
-        _copy_checked(param, arrays, f"param_{i}")
-    optimizer = estimator._optimizer
-    stored = state["optimizer"]
-    if stored["slots"] != list(optimizer.state):
-        raise ValueError(f"optimizer slots {stored['slots']} do not match {list(optimizer.state)}")
-    iterations = stored["iterations"]
-    if not isinstance(iterations, Integral) or isinstance(iterations, bool):
-        raise ValueError(f"invalid optimizer iteration count {iterations!r}")
-    for slot, targets in optimizer.state.items():
-        for i, target in enumerate(targets):
-            _copy_checked(target, arrays, f"optimizer_{slot}_{i}")
-    optimizer.iterations = iterations
-
-
-def _copy_checked(target, arrays, key):
-    source = arrays[key]
-    if source.shape != target.shape or source.dtype != target.dtype:
-        raise ValueError(
-            f"{key} has shape {source.shape} and dtype {source.dtype}; the network "
-            f"needs shape {target.shape} and dtype {target.dtype}"
-        )
-    np.copyto(target, source)
-
-
-def _array(arrays, key, *, ndim, kinds):
-    array = arrays[key]
-    if array.ndim != ndim or array.dtype.kind not in kinds:
-        raise ValueError(f"{key} has an invalid shape {array.shape} or dtype {array.dtype}")
-    return array
-
-
-def _text(arrays, key):
-    return str(_array(arrays, key, ndim=0, kinds="U"))
-
-
-def _json(arrays, key):
-    try:
-        return json.loads(_text(arrays, key))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{key} is not valid JSON ({exc})") from exc

@@ -9,13 +9,13 @@ from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-import sklearn_rnn._base as base
+import sklearn_rnn._inference as inference
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
 from sklearn_rnn.nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 
 EXPLODING = dict(activation="relu", init="normal", recurrent_init="he", solver="sgd",
                  learning_rate_init=1e6, clip_norm=None, hidden_size=8, max_iter=20,
-                 random_state=0)
+                 random_state=0, dtype="float32")
 
 
 @pytest.fixture
@@ -122,10 +122,11 @@ def test_grid_search_is_reproducible_across_processes(data):
 
 def test_predict_works_in_bounded_chunks(data, monkeypatch):
     X, y, _ = data
-    clf = ScratchRNNClassifier(hidden_size=8, max_iter=2, random_state=0).fit(X, y)
+    clf = ScratchRNNClassifier(hidden_size=8, max_iter=2, random_state=0)
+    clf.fit(X.astype(np.float32), y)          # a float32 model: the input is not converted
     big = np.random.RandomState(1).randn(3000, 50, 2).astype(np.float32)
     expected = clf.predict_proba(big)
-    monkeypatch.setattr(base, "PREDICT_CHUNK_BYTES", 2**18)   # 256 KiB of states
+    monkeypatch.setattr(inference, "PREDICT_CHUNK_BYTES", 2**18)   # 256 KiB of states
     tracemalloc.start()
     chunked = clf.predict_proba(big)
     peak = tracemalloc.get_traced_memory()[1]

@@ -103,7 +103,7 @@ def test_truncated_bptt_gradient_equals_detached_windows():
             total += np.sum(h * upstream[t])
         return total
 
-    states = rnn.forward(x)
+    states = rnn.forward(x, training=True)
     frozen = {t: states[t - 1].copy() for t in (2, 4)}
     rnn.backward(upstream)
     for param, grad in zip(rnn.params, rnn.grads):
@@ -120,7 +120,7 @@ def test_early_stop_of_decayed_gradient_changes_nothing_in_float32():
     x = rng.randn(T_long, 5, 4).astype(np.float32)
     upstream = np.zeros((T_long, 5, 8), np.float32)
     upstream[-1] = rng.randn(5, 8)
-    rnn.forward(x)
+    rnn.forward(x, training=True)
     rnn.backward(upstream)
     fast = [g.copy() for g in rnn.grads]
     rnn.gradient_cutoff = 0.0

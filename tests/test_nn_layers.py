@@ -94,14 +94,14 @@ def test_embedding_gradient_sums_repeated_ids_and_skips_padding():
     emb = Embedding(5, 2, dtype=np.float64)
     ids = np.array([[1, 3], [3, 0], [4, 3]])
     dout = np.arange(12.0).reshape(3, 2, 2)
-    emb.forward(ids)
+    emb.forward(ids, training=True)
     emb.backward(dout)
     expected = np.zeros((5, 2))
     np.add.at(expected, ids.ravel(), dout.reshape(-1, 2))
     expected[0] = 0.0
     assert_array_equal(emb.grads[0], expected)
     # A second batch clears the rows the first one touched.
-    emb.forward(np.array([[2]]))
+    emb.forward(np.array([[2]]), training=True)
     emb.backward(np.ones((1, 1, 2)))
     assert_array_equal(emb.grads[0].sum(axis=1), [0, 0, 2, 0, 0])
 

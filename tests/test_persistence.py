@@ -230,38 +230,52 @@ def with_json(arrays, key, edit):
     return {**arrays, key: np.array(json.dumps(document))}
 
 
+EMBEDDINGS = "weight:0.Embedding.embeddings"
+KERNEL = "weight:1.SimpleRNN.recurrent_kernel"
+MOMENT = "weight:first_moment:1.SimpleRNN.kernel"
+
 TAMPERED = {
     "unknown class": lambda a: {**a, "estimator": np.array("LogisticRegression")},
     "module path as class": lambda a: {**a, "estimator": np.array("os.system")},
     "wrong format version": lambda a: {**a, "format_version": np.array(FORMAT_VERSION + 1)},
+    "old format version": lambda a: {**a, "format_version": np.array(1)},
     "format version as text": lambda a: {**a, "format_version": np.array("1")},
     "not our format": lambda a: {**a, "format": np.array("something.else")},
-    "missing weights": lambda a: {k: v for k, v in a.items() if k != "param_1"},
+    "missing weights": lambda a: {k: v for k, v in a.items() if k != KERNEL},
     "missing state": lambda a: {k: v for k, v in a.items() if k != "state"},
-    "missing optimizer slot": lambda a: {k: v for k, v in a.items()
-                                         if k != "optimizer_first_moment_0"},
-    "wrong shape": lambda a: {**a, "param_1": a["param_1"][:-1]},
-    "wrong dtype": lambda a: {**a, "param_0": a["param_0"].astype(np.float64)},
-    "pickled object array": lambda a: {**a, "classes": a["classes"].astype(object)},
-    "classes not 1-D": lambda a: {**a, "classes": a["classes"][None]},
+    "missing optimizer slot": lambda a: {k: v for k, v in a.items() if k != MOMENT},
+    "unknown entry": lambda a: {**a, "weight:9.Dense.kernel": np.zeros(3, np.float32)},
+    "wrong shape": lambda a: {**a, KERNEL: a[KERNEL][:-1]},
+    "wrong dtype": lambda a: {**a, EMBEDDINGS: a[EMBEDDINGS].astype(np.float64)},
+    "NaN weight": lambda a: {**a, KERNEL: a[KERNEL] * np.nan},
+    "infinite optimizer state": lambda a: {**a, MOMENT: a[MOMENT] + np.inf},
+    "pickled object array": lambda a: {**a, "array:classes_": a["array:classes_"].astype(object)},
+    "classes not 1-D": lambda a: {**a, "array:classes_": a["array:classes_"][None]},
+    "classes unsorted": lambda a: {**a, "array:classes_": a["array:classes_"][::-1]},
+    "3 classes as binary": lambda a: with_json(
+        a, "state", lambda s: s["scalars"].update(_y_type="binary")),
     "params not JSON": lambda a: {**a, "params": np.array("{hidden_size: 5")},
     "invalid hyperparameter": lambda a: with_json(
         a, "params", lambda p: p.update(hidden_size=-1)),
     "unknown hyperparameter": lambda a: with_json(
         a, "params", lambda p: p.update(__class__="os.system")),
+    "bad dense_layers": lambda a: with_json(a, "params", lambda p: p.update(dense_layers=[0])),
     "hyperparameters not a mapping": lambda a: {**a, "params": np.array("[1, 2]")},
     "attribute of wrong type": lambda a: with_json(
-        a, "state", lambda s: s["attributes"].update(n_iter_="4")),
+        a, "state", lambda s: s["scalars"].update(n_iter_="4")),
     "bool attribute as int": lambda a: with_json(
-        a, "state", lambda s: s["attributes"].update(_fitted_on_2d=1)),
+        a, "state", lambda s: s["scalars"].update(_fitted_on_2d=1)),
     "missing attribute": lambda a: with_json(
-        a, "state", lambda s: s["attributes"].pop("vocab_size_")),
+        a, "state", lambda s: s["scalars"].pop("vocab_size_")),
+    "vocab_size_ of no table": lambda a: with_json(
+        a, "state", lambda s: s["scalars"].update(vocab_size_=None)),
     "unknown target type": lambda a: with_json(
-        a, "state", lambda s: s["label_binarizer"].update(y_type_="continuous")),
-    "fewer weights": lambda a: with_json(a, "state", lambda s: s.update(n_params=2)),
+        a, "state", lambda s: s["scalars"].update(_y_type="continuous")),
     "other optimizer": lambda a: with_json(
         a, "state", lambda s: s["optimizer"].update(slots=["velocity"])),
-    "bad random state": lambda a: {**a, "rng_keys": a["rng_keys"][:10]},
+    "negative optimizer iterations": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"].update(iterations=-1)),
+    "bad random state": lambda a: {**a, "array:rng_keys": a["array:rng_keys"][:10]},
 }
 
 
@@ -282,10 +296,16 @@ def test_untampered_rewrite_still_loads(valid_arrays, tmp_path):
 
 def test_error_names_the_problem(valid_arrays, tmp_path):
     path = write_npz(tmp_path / "model.npz", TAMPERED["wrong shape"](valid_arrays))
-    with pytest.raises(ValueError, match=r"param_1 has shape \(\d+, 5\)"):
+    with pytest.raises(ValueError, match=r"recurrent_kernel has shape \(4, 5\)"):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["missing weights"](valid_arrays))
-    with pytest.raises(ValueError, match="missing entry 'param_1'"):
+    with pytest.raises(ValueError, match="missing entry 'weight:1.SimpleRNN.recurrent_kernel'"):
+        load_model(path)
+    path = write_npz(tmp_path / "model.npz", TAMPERED["NaN weight"](valid_arrays))
+    with pytest.raises(ValueError, match="recurrent_kernel holds non-finite values"):
+        load_model(path)
+    path = write_npz(tmp_path / "model.npz", TAMPERED["3 classes as binary"](valid_arrays))
+    with pytest.raises(ValueError, match="3 classes do not fit the target type 'binary'"):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["unknown class"](valid_arrays))
     with pytest.raises(ValueError, match="unknown estimator class 'LogisticRegression'"):

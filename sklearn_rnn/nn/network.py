@@ -20,6 +20,9 @@ class Network:
     ----------
     params, grads : list of ndarray
         All layers' parameters and gradients, aligned.
+    param_names : list of str
+        ``"<layer index>.<LayerClass>.<weight name>"`` of each parameter,
+        e.g. ``"0.SimpleRNN.recurrent_kernel"``.
 
     Examples
     --------
@@ -41,6 +44,11 @@ class Network:
         self.layers[0].input_grad = False
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
+        self.param_names = [f"{i}.{type(layer).__name__}.{name}"
+                            for i, layer in enumerate(self.layers) for name in layer.param_names]
+        starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
+        self._row_sparse = [(int(start), layer) for start, layer in zip(starts, self.layers)
+                            if layer.row_sparse]
         # The L2 penalty covers weight matrices, not biases nor embedding tables
         # (whose gradient is row-sparse: a dense penalty would touch every row).
         self._penalized = [
@@ -48,10 +56,30 @@ class Network:
             for p, g in zip(layer.params, layer.grads) if p.ndim == 2
         ]
 
+    def __repr__(self):
+        layers = "".join(f"\n  ({i}) {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Network({layers}\n  loss={type(self.loss).__name__}, alpha={self.alpha})"
+
+    @property
+    def sparse_rows(self):
+        """Row-sparse parameters after a backward pass: index -> rows with a gradient.
+
+        An optimizer and the clipping update only those rows (see
+        :class:`~sklearn_rnn.nn.optimizers.Optimizer`).
+        """
+        return {start: layer.gradient_rows for start, layer in self._row_sparse}
+
     def forward(self, x, mask=None, training=False):
         """Logits for input ``x`` (time-major for sequences)."""
         for layer in self.layers:
             x = layer.forward(x, mask, training)
+            mask = layer.output_mask(mask)
+        return x
+
+    def features(self, x, mask=None):
+        """The input of the output layer (what the estimators' ``transform`` returns)."""
+        for layer in self.layers[:-1]:
+            x = layer.forward(x, mask)
             mask = layer.output_mask(mask)
         return x
 

@@ -22,6 +22,16 @@ import numpy as np
 class Optimizer:
     """Base class: owns ``params`` and per-parameter state slots.
 
+    Row-sparse parameters (embedding tables, whose gradient is zero outside
+    the rows a batch used) are updated lazily: ``step(grads, rows={i: r})``
+    updates only rows ``r`` of parameter ``i`` and of its state slots; the
+    other rows keep their weights *and* their state, as PyTorch's
+    ``SparseAdam`` and TensorFlow's ``LazyAdam`` do.  For SGD this equals the
+    dense update; for the stateful optimizers it differs in that an absent
+    row's momentum neither decays nor moves it.  It is what makes a step cost
+    follow the batch, not the table (a 2**21-row table has 256 MiB of weights
+    and 512 MiB of Adam moments).
+
     Parameters
     ----------
     params : list of ndarray
@@ -38,13 +48,34 @@ class Optimizer:
         self.iterations = 0
         self.state = {name: [np.zeros_like(p) for p in self.params] for name in self.slots}
 
-    def step(self, grads):
-        """Update every parameter in place from its gradient."""
+    def step(self, grads, rows=None):
+        """Update every parameter in place from its gradient.
+
+        Parameters
+        ----------
+        grads : list of ndarray
+            Aligned with ``params``.
+        rows : dict of int to ndarray, default=None
+            For row-sparse parameters, index -> the rows to update (the rest
+            of that gradient is taken to be zero).
+        """
+        rows = rows or {}
         self.iterations += 1
         for i, (param, grad) in enumerate(zip(self.params, grads)):
-            self._update(i, param, grad)
+            slots = {name: arrays[i] for name, arrays in self.state.items()}
+            if i not in rows:
+                self._update(param, grad, slots)
+                continue
+            r = rows[i]   # update compact copies of the rows, then write back
+            compact = {name: slot[r] for name, slot in slots.items()}
+            values = param[r]
+            self._update(values, grad[r], compact)
+            param[r] = values
+            for name, slot in slots.items():
+                slot[r] = compact[name]
 
-    def _update(self, i, param, grad):
+    def _update(self, param, grad, slots):
+        """Update ``param`` (and the arrays of ``slots``) in place."""
         raise NotImplementedError
 
     def get_state(self):
@@ -65,7 +96,7 @@ class Optimizer:
 class SGD(Optimizer):
     """Plain gradient descent: ``p -= lr * g``."""
 
-    def _update(self, i, param, grad):
+    def _update(self, param, grad, slots):
         param -= self.learning_rate * grad
 
 
@@ -78,8 +109,8 @@ class Momentum(Optimizer):
         super().__init__(params, learning_rate)
         self.momentum = momentum
 
-    def _update(self, i, param, grad):
-        v = self.state["velocity"][i]
+    def _update(self, param, grad, slots):
+        v = slots["velocity"]
         v *= self.momentum
         v -= self.learning_rate * grad
         param += v
@@ -94,8 +125,8 @@ class AdaGrad(Optimizer):
         super().__init__(params, learning_rate)
         self.epsilon = epsilon
 
-    def _update(self, i, param, grad):
-        acc = self.state["sum_squares"][i]
+    def _update(self, param, grad, slots):
+        acc = slots["sum_squares"]
         acc += grad * grad
         param -= self.learning_rate * grad / (np.sqrt(acc) + self.epsilon)
 
@@ -110,8 +141,8 @@ class RMSprop(Optimizer):
         self.rho = rho
         self.epsilon = epsilon
 
-    def _update(self, i, param, grad):
-        acc = self.state["mean_squares"][i]
+    def _update(self, param, grad, slots):
+        acc = slots["mean_squares"]
         acc *= self.rho
         acc += (1.0 - self.rho) * grad * grad
         param -= self.learning_rate * grad / (np.sqrt(acc) + self.epsilon)
@@ -133,9 +164,8 @@ class Adam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def _update(self, i, param, grad):
-        m = self.state["first_moment"][i]
-        v = self.state["second_moment"][i]
+    def _update(self, param, grad, slots):
+        m, v = slots["first_moment"], slots["second_moment"]
         m *= self.beta_1
         m += (1.0 - self.beta_1) * grad
         v *= self.beta_2
@@ -165,9 +195,8 @@ class Rprop(Optimizer):
         for step in self.state["step_size"]:
             step.fill(learning_rate)
 
-    def _update(self, i, param, grad):
-        previous = self.state["previous_grad"][i]
-        step = self.state["step_size"][i]
+    def _update(self, param, grad, slots):
+        previous, step = slots["previous_grad"], slots["step_size"]
         agreement = np.sign(grad * previous)
         step[agreement > 0] *= self.eta_plus
         step[agreement < 0] *= self.eta_minus
@@ -187,7 +216,7 @@ OPTIMIZERS = {
 }
 
 
-def clip_by_global_norm(grads, max_norm):
+def clip_by_global_norm(grads, max_norm, rows=None):
     """Scale ``grads`` in place so their joint L2 norm is at most ``max_norm``.
 
     Parameters
@@ -195,6 +224,9 @@ def clip_by_global_norm(grads, max_norm):
     grads : list of ndarray
     max_norm : float or None
         ``None`` disables clipping (the norm is still returned).
+    rows : dict of int to ndarray, default=None
+        Row-sparse gradients (index -> their non-zero rows): only those rows
+        are read and scaled.
 
     Returns
     -------
@@ -208,9 +240,14 @@ def clip_by_global_norm(grads, max_norm):
     >>> clip_by_global_norm(g, 1.0), g
     (5.0, [array([0.6]), array([0.8])])
     """
-    norm = float(np.sqrt(sum(np.dot(g.ravel(), g.ravel()) for g in grads)))
+    rows = rows or {}
+    parts = [g[rows[i]] if i in rows else g for i, g in enumerate(grads)]
+    norm = float(np.sqrt(sum(np.dot(p.ravel(), p.ravel()) for p in parts)))
     if max_norm is not None and norm > max_norm:
         scale = max_norm / norm
-        for g in grads:
-            g *= scale
+        for i, g in enumerate(grads):
+            if i in rows:
+                g[rows[i]] *= scale
+            else:
+                g *= scale
     return norm

@@ -29,6 +29,11 @@ class Layer:
     """
 
     input_grad = True
+    #: Names of ``params``, in order (model files and gradient checks use them).
+    param_names = ()
+    #: True if the gradient is zero outside ``gradient_rows`` (embeddings):
+    #: optimizers then update only those rows.
+    row_sparse = False
     #: Array attributes kept across calls besides params and grads.
     _persistent_arrays = ()
 
@@ -47,6 +52,11 @@ class Layer:
     def output_mask(self, mask):
         """The mask of this layer's output, given the mask of its input."""
         return mask
+
+    def __repr__(self):
+        shapes = ", ".join(f"{name}={tuple(p.shape)}"
+                           for name, p in zip(self.param_names, self.params))
+        return f"{type(self).__name__}({shapes})"
 
     def __getstate__(self):
         """Pickle parameters, gradients and settings, not the caches and

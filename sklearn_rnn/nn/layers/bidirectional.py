@@ -28,6 +28,8 @@ class Bidirectional(Layer):
         self.forward_layer, self.backward_layer = forward_layer, backward_layer
         self.params = forward_layer.params + backward_layer.params
         self.grads = forward_layer.grads + backward_layer.grads
+        self.param_names = tuple(f"forward_{name}" for name in forward_layer.param_names) + tuple(
+            f"backward_{name}" for name in backward_layer.param_names)
         self.split = forward_layer.hidden_size
         self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
 

@@ -2,31 +2,10 @@
 
 import numpy as np
 
+from .._blas import transposed_product
 from ..activations import get_activation
 from ..initializers import get_initializer
 from .base import Layer
-
-
-#: Rows per block of :func:`transposed_product`.
-BLOCK_ROWS = 384
-
-
-def transposed_product(a, b, out):
-    """``out = a.T @ b`` for tall ``a`` (K, M) and ``b`` (K, N), K the long axis.
-
-    Weight gradients sum over every (time step, sample) row.  OpenBLAS runs
-    such long-K products at a third of its speed on some CPUs (Zen with the
-    Haswell kernels: ~11 instead of ~30 GFLOP/s), and so do blocks of 256 or
-    512 rows; blocks of ~384 rows run at full speed, and their sum costs
-    little.
-    """
-    np.matmul(a[:BLOCK_ROWS].T, b[:BLOCK_ROWS], out=out)
-    if len(a) > BLOCK_ROWS:
-        part = np.empty_like(out)
-        for start in range(BLOCK_ROWS, len(a), BLOCK_ROWS):
-            stop = start + BLOCK_ROWS
-            out += np.matmul(a[start:stop].T, b[start:stop], out=part)
-    return out
 
 
 class Dense(Layer):
@@ -52,6 +31,8 @@ class Dense(Layer):
     array([[3.]])
     """
 
+    param_names = ("kernel", "bias")
+
     def __init__(self, input_size, output_size, activation="identity", init="xavier",
                  rng=None, dtype=np.float32):
         super().__init__()
@@ -63,11 +44,12 @@ class Dense(Layer):
         self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
 
     def forward(self, x, mask=None, training=False):
-        self.x = x
         out = x @ self.W
         out += self.b
-        self.out = self.activation.forward(out, out=out)
-        return self.out
+        out = self.activation.forward(out, out=out)
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.x, self.out = x, out
+        return out
 
     def backward(self, dout):
         da = self.activation.derivative(self.out)

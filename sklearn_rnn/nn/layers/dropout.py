@@ -32,7 +32,9 @@ class Dropout(Layer):
         self.keep = None
 
     def forward(self, x, mask=None, training=False):
-        if not training or self.rate == 0:
+        if not training:   # inference keeps nothing on the layer (thread safety)
+            return x
+        if self.rate == 0:
             self.keep = None
             return x
         keep = self.rng.random_sample(x.shape) >= self.rate

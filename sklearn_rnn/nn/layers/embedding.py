@@ -30,6 +30,7 @@ class Embedding(Layer):
     >>> emb.forward(np.array([[3], [0]]))[:, 0]
     array([[6., 7.],
            [0., 1.]])
+    >>> _ = emb.forward(np.array([[3], [0]]), training=True)
     >>> _ = emb.backward(np.ones((2, 1, 2)))
     >>> emb.grads[0]
     array([[0., 0.],
@@ -39,6 +40,8 @@ class Embedding(Layer):
     """
 
     input_grad = False
+    param_names = ("embeddings",)
+    row_sparse = True
     _persistent_arrays = ("touched_rows",)
 
     def __init__(self, vocab_size, dim, init="normal", rng=None, dtype=np.float32):
@@ -51,11 +54,22 @@ class Embedding(Layer):
 
     @staticmethod
     def compute_mask(ids):
-        """The padding mask of an id array: false where ``ids == 0``."""
+        """The padding mask of an id array: false where ``ids == 0``.
+
+        The one definition of padding for token ids; the estimators' input
+        validation uses it.
+        """
         return ids != 0
 
+    @property
+    def gradient_rows(self):
+        """The rows with a gradient after :meth:`backward` (never row 0)."""
+        rows = self.touched_rows
+        return rows[1:] if len(rows) and rows[0] == 0 else rows
+
     def forward(self, ids, mask=None, training=False):
-        self.ids = ids
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.ids = ids
         return self.W[ids]
 
     def backward(self, dout):

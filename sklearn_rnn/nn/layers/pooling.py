@@ -44,7 +44,8 @@ class LastStatePooling(Layer):
         self.split = n_forward_features
 
     def forward(self, x, mask=None, training=False):
-        self.shape, self.dtype = x.shape, x.dtype
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.shape, self.dtype = x.shape, x.dtype
         if self.split is None:
             return x[-1].copy()
         return np.concatenate([x[-1, :, : self.split], x[0, :, self.split :]], axis=-1)
@@ -81,11 +82,13 @@ class MeanPooling(Layer):
     def forward(self, x, mask=None, training=False):
         T = x.shape[0]
         if mask is None:
-            self.weights = np.full((T, x.shape[1], 1), 1.0 / T, dtype=x.dtype)
+            weights = np.full((T, x.shape[1], 1), 1.0 / T, dtype=x.dtype)
         else:
             counts = np.maximum(mask.sum(axis=0), 1)
-            self.weights = (mask / counts).astype(x.dtype)[:, :, None]
-        return np.einsum("tnf,tni->nf", x, self.weights)
+            weights = (mask / counts).astype(x.dtype)[:, :, None]
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.weights = weights
+        return np.einsum("tnf,tni->nf", x, weights)
 
     def backward(self, dout):
         return self.weights * dout[None]
@@ -106,13 +109,15 @@ class MaxPooling(Layer):
     """
 
     def forward(self, x, mask=None, training=False):
-        self.shape = x.shape
+        shape = x.shape
         if mask is not None:
             x = np.where(mask[:, :, None], x, -np.inf)
-        self.argmax = x.argmax(axis=0)                     # (N, F)
-        out = np.take_along_axis(x, self.argmax[None], axis=0)[0]
-        self.empty = np.isneginf(out)                      # no valid step
-        out[self.empty] = 0.0
+        argmax = x.argmax(axis=0)                          # (N, F)
+        out = np.take_along_axis(x, argmax[None], axis=0)[0]
+        empty = np.isneginf(out)                           # no valid step
+        out[empty] = 0.0
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.shape, self.argmax, self.empty = shape, argmax, empty
         return out
 
     def backward(self, dout):

@@ -1,67 +1,15 @@
 """The Elman recurrent layer (SimpleRNN) with backpropagation through time."""
 
-from contextlib import contextmanager
-
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
+from .._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread, transposed_product, workspace
 from ..activations import get_activation
 from ..initializers import get_initializer
 from .base import Layer
-from .dense import transposed_product
 
 #: Every this many backward steps, the carried gradient is checked against
 #: the cut-off (see ``SimpleRNN.gradient_cutoff``).
 _CHECK_EVERY = 8
-
-
-def _workspace(owner, name, shape, dtype):
-    """A scratch array kept on ``owner`` between calls (contents undefined).
-
-    Reusing large scratch arrays spares the allocator: fresh multi-megabyte
-    arrays are returned to the OS and page-faulted back in on every step.
-    """
-    buffer = getattr(owner, name, None)
-    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
-        buffer = np.empty(shape, dtype=dtype)
-        setattr(owner, name, buffer)
-    return buffer
-
-
-_blas_libraries = None
-
-
-#: Per-step products with at most this many output entries (N * H) run on
-#: one BLAS thread: a second thread gains little on them, and when the cores
-#: are shared every BLAS barrier can wait for a descheduled thread, which
-#: made the loop several times slower. Larger ones (e.g. N=64, H=128) gain
-#: from the caller's threads on a quiet machine.
-SINGLE_THREAD_STEP_SIZE = 64 * 64
-
-
-@contextmanager
-def _step_blas_threads(n_entries):
-    """Run a per-step loop with BLAS on one thread if its products are small.
-
-    The large products around the loop keep the caller's thread limits, which
-    are restored afterwards.
-    """
-    global _blas_libraries
-    if n_entries > SINGLE_THREAD_STEP_SIZE:
-        yield
-        return
-    if _blas_libraries is None:
-        _blas_libraries = ThreadpoolController().select(user_api="blas").lib_controllers
-    saved = [lib.get_num_threads() for lib in _blas_libraries]
-    for lib, n in zip(_blas_libraries, saved):
-        if n > 1:
-            lib.set_num_threads(1)
-    try:
-        yield
-    finally:
-        for lib, n in zip(_blas_libraries, saved):
-            if n > 1:
-                lib.set_num_threads(n)
 
 
 class SimpleRNN(Layer):
@@ -109,6 +57,7 @@ class SimpleRNN(Layer):
     #: The backward recursion stops once the carried gradient is below
     #: ``gradient_cutoff * eps**2`` times its peak (0 disables the cut-off).
     gradient_cutoff = 1.0
+    param_names = ("kernel", "recurrent_kernel", "bias")
 
     def __init__(self, input_size, hidden_size, activation="tanh", init="xavier",
                  recurrent_init="orthogonal", bptt_truncate=None, rng=None,
@@ -132,9 +81,10 @@ class SimpleRNN(Layer):
         # overwrites each a_t by h_t.
         states = np.matmul(x.reshape(T * N, D), self.Wx).reshape(T, N, H)
         states += self.b
-        with _step_blas_threads(N * H):
+        with single_blas_thread(N * H <= SINGLE_THREAD_STEP_SIZE):
             self._recurrence(states, mask)
-        self.x, self.mask, self.states = x, mask, states
+        if training:   # inference keeps nothing on the layer (thread safety)
+            self.x, self.mask, self.states = x, mask, states
         return states
 
     def _recurrence(self, states, mask):
@@ -175,12 +125,12 @@ class SimpleRNN(Layer):
         scale = 0.0
 
         # f'(a_t) of every step at once (from h_t), turned into dL/da_t in the loop.
-        dA = self.activation.derivative(states, out=_workspace(self, "_dA", states.shape,
+        dA = self.activation.derivative(states, out=workspace(self, "_dA", states.shape,
                                                                 states.dtype))
         dh = np.zeros((N, H), dtype=states.dtype)       # dL/dh_t
         dh_prev = np.empty_like(dh)                     # dL/dh_{t-1}
         stop = 0
-        with _step_blas_threads(N * H):     # per-step products (see the function)
+        with single_blas_thread(N * H <= SINGLE_THREAD_STEP_SIZE):
             for t in range(T - 1, -1, -1):
                 if receives[t]:
                     dh += dstates[t]

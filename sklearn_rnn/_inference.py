@@ -1,0 +1,122 @@
+"""Prediction, ``transform`` and per-step scoring of the recurrent estimators.
+
+Inference writes nothing to the estimator or its layers, so predicting from
+one thread while another thread trains neither crashes the training nor
+changes what it learns.
+"""
+
+import numpy as np
+from sklearn.base import TransformerMixin
+from sklearn.utils import gen_batches
+from sklearn.utils._set_output import _get_output_config
+from sklearn.utils.validation import check_is_fitted
+
+from ._targets import per_step_target
+from .exceptions import TrainingDivergedError
+from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
+
+#: Working-memory budget (bytes) of one prediction chunk; see README "Errors and limits".
+PREDICT_CHUNK_BYTES = 64 * 2**20
+
+
+class InferenceMixin(TransformerMixin):
+    """``transform``, ``get_feature_names_out`` and the helpers of ``predict``."""
+
+    def _predict_chunks(self, sequences, output):
+        """Run ``output(network, x, mask)`` over chunks of ``sequences``.
+
+        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES``); the
+        results are concatenated batch-major.
+        """
+        values, mask = sequences
+        n, t = values.shape[:2]
+        width = max(values.shape[2] if values.ndim == 3 else self.embedding_dim,
+                    self.hidden_size * (2 if self.bidirectional else 1))
+        layers = len(self.network_.layers)
+        itemsize = np.dtype(self.dtype_).itemsize
+        rows = max(1, PREDICT_CHUNK_BYTES // (t * width * layers * itemsize))
+        parts = []
+        small = min(n, rows) * self.hidden_size <= SINGLE_THREAD_STEP_SIZE
+        with single_blas_thread(small):
+            for chunk in gen_batches(n, rows):
+                x = np.ascontiguousarray(np.swapaxes(values[chunk], 0, 1))
+                m = None if mask is None else np.ascontiguousarray(mask[chunk].T)
+                out = output(self.network_, x, m)
+                parts.append(np.swapaxes(out, 0, 1) if out.ndim == 3 else out)
+        return np.concatenate(parts) if parts else np.empty((0,))
+
+    def _predictions(self, sequences):
+        """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+        if not np.isfinite(output).all():
+            raise TrainingDivergedError(
+                "The network's output overflowed to infinity or NaN on this input. Its "
+                "values may be far larger than the training data's (scale the input), "
+                "or the weights may be unstable (use a bounded activation such as "
+                "'tanh', clip_norm or a lower learning_rate_init)."
+            )
+        return output
+
+    def _network_output(self, X):
+        check_is_fitted(self, "network_")
+        return self._predictions(self._validate_input(X, reset=False))
+
+    def _weighted_metric(self, truth, predicted, sample_weight, sequences):
+        """The metric over samples, or over valid time steps with return_sequences."""
+        if not self.return_sequences:
+            return self._metric(truth, predicted, sample_weight=sample_weight)
+        values, mask = sequences
+        valid = np.ones(values.shape[:2], bool) if mask is None else mask
+        weights = None if sample_weight is None else np.broadcast_to(
+            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
+        return self._metric(truth[valid], predicted[valid], sample_weight=weights)
+
+    def _per_step_score(self, X, y, sample_weight):
+        """``score`` with return_sequences: the metric over the valid steps."""
+        check_is_fitted(self, "network_")
+        sequences = self._validate_input(X, reset=False)
+        y, _ = per_step_target(y, sequences, dtype=self._score_dtype)
+        return self._weighted_metric(y, self.predict(X), sample_weight, sequences)
+
+    def transform(self, X):
+        """The pooled hidden representation of each sequence.
+
+        Returns the input of the output layer: the pooled recurrent state
+        (after any hidden dense layers), shape (n_samples, n_features_out),
+        or per time step (n_samples, n_timesteps, n_features_out) with
+        ``return_sequences=True``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+
+        Returns
+        -------
+        ndarray
+        """
+        check_is_fitted(self, "network_")
+        if self.return_sequences and _get_output_config("transform", self)["dense"] != "default":
+            raise ValueError(
+                "With return_sequences=True, transform returns a 3-D array (n_samples, "
+                "n_timesteps, n_features), which cannot be a DataFrame; use "
+                "set_output(transform='default')."
+            )
+        sequences = self._validate_input(X, reset=False)
+        return self._predict_chunks(sequences, lambda net, x, m: net.features(x, m))
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``, ...
+
+        Parameters
+        ----------
+        input_features : ignored
+
+        Returns
+        -------
+        ndarray of str
+        """
+        check_is_fitted(self, "network_")
+        n_out = self.network_.layers[-1].W.shape[0]
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)

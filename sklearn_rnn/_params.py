@@ -1,0 +1,188 @@
+"""Hyperparameters of the recurrent estimators: constraints and documentation.
+
+One place declares every hyperparameter's valid values (scikit-learn's
+``_parameter_constraints``), the ones that shape the network (a warm start
+cannot keep a network built with other values), and their documentation,
+shared by both estimators' docstrings.
+
+Examples
+--------
+>>> "hidden_size" in PARAMETER_CONSTRAINTS and "hidden_size" in ARCHITECTURE_PARAMS
+True
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+from .nn.activations import ACTIVATIONS
+from .nn.initializers import INITIALIZERS
+from .nn.layers import POOLINGS
+from .nn.optimizers import OPTIMIZERS
+
+PARAMETER_CONSTRAINTS = {
+    "hidden_size": [Interval(Integral, 1, None, closed="left")],
+    "num_layers": [Interval(Integral, 1, None, closed="left")],
+    "bidirectional": ["boolean"],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "pooling": [StrOptions(set(POOLINGS))],
+    "return_sequences": ["boolean"],
+    "dense_layers": [tuple, list],
+    "dense_activation": [StrOptions(set(ACTIVATIONS))],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
+    "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+    "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
+    "mask_value": [Real, None],
+    "init": [StrOptions(set(INITIALIZERS))],
+    "recurrent_init": [StrOptions(set(INITIALIZERS))],
+    "solver": [StrOptions(set(OPTIMIZERS))],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
+    "momentum": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "dtype": [StrOptions({"auto", "float32", "float64"}),
+              Options(type, {np.float32, np.float64})],
+}
+
+#: Hyperparameters that shape the network: a warm start or partial_fit
+#: cannot continue with a network built with other values.
+ARCHITECTURE_PARAMS = (
+    "hidden_size", "num_layers", "bidirectional", "activation", "pooling",
+    "return_sequences", "dense_layers", "dense_activation", "embedding_dim",
+    "vocab_size", "dtype",
+)
+
+
+def check_dense_layers(dense_layers):
+    """Raise a ValueError naming ``dense_layers`` unless it holds positive ints."""
+    for units in dense_layers:
+        if isinstance(units, (bool, np.bool_)) or not isinstance(units, Integral) or units < 1:
+            raise ValueError(
+                f"dense_layers must hold positive integers (the sizes of hidden dense "
+                f"layers); got {units!r} in {tuple(dense_layers)!r}."
+            )
+
+
+def architecture(params):
+    """The network-shaping part of ``params`` (a ``get_params()`` dict)."""
+    shape = {name: params[name] for name in ARCHITECTURE_PARAMS}
+    shape["dense_layers"] = tuple(int(units) for units in shape["dense_layers"])
+    shape["dtype"] = params["dtype"] if isinstance(params["dtype"], str) else np.dtype(
+        params["dtype"]).name
+    shape["dropout"] = params["dropout"] > 0   # the rate itself can change
+    return shape
+
+
+def parameters_doc(stratified, metric, per_step):
+    """The numpydoc "Parameters" section shared by both estimators."""
+    return (_PARAMETERS_DOC.replace("<<stratified>>", stratified)
+            .replace("<<metric>>", metric).replace("<<per_step>>", per_step))
+
+
+_PARAMETERS_DOC = """\
+    Parameters
+    ----------
+    hidden_size : int, default=32
+        Number of recurrent units H of each SimpleRNN layer.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions and concatenate the states.
+    activation : {"tanh", "sigmoid", "relu", "identity"}, default="tanh"
+        Recurrent activation f in ``h_t = f(x_t Wx + h_{t-1} Wh + b)``.
+    pooling : {"last", "mean", "max"}, default="last"
+        How the states are summarised for a many-to-one prediction: the final
+        state, or the mean or maximum over the valid (non-padding) steps.
+    return_sequences : bool, default=False
+        Many-to-many: <<per_step>>
+    dense_layers : tuple of int, default=()
+        Sizes of hidden dense layers between the recurrent stack and the output.
+    dense_activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
+    dropout : float in [0, 1), default=0.0
+        Dropout rate on the connections between layers (training only).
+    bptt_truncate : int or None, default=None
+        Truncated BPTT window: gradients do not cross window boundaries.
+    embedding_dim : int or None, default=None
+        If set, ``X`` holds integer token ids (2-D or ragged), read through
+        an embedding table of this width; id 0 is padding and is masked.
+    vocab_size : int or None, default=None
+        Rows of the embedding table; None uses the largest id seen at fit + 1
+        (a fitted ``SequenceVectorizer``'s ``n_tokens_``). Larger ids met later
+        read the out-of-vocabulary row 1. With None, a table that would need
+        more than 1 GiB is refused with a ValueError (pass ``vocab_size``).
+    mask_value : float or None, default=None
+        Time steps whose features all equal this value are padding (masked),
+        as Keras' ``Masking`` layer does.
+    init : {"xavier", "he", "normal", "orthogonal"}, default="xavier"
+        Initializer of the input and dense kernels ("normal" is N(0, 0.01**2)).
+    recurrent_init : {"orthogonal", "xavier", "he", "normal"}, default="orthogonal"
+        Initializer of the recurrent kernels.
+    solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, default="adam"
+        Optimizer; "rprop" always uses the full batch.
+    learning_rate_init : float, default=0.001
+        Step size of the first epoch.
+    learning_rate_decay : float in (0, 1], default=1.0
+        Epoch ``k`` (counted from 0 over all fits with warm start and
+        ``partial_fit``) uses ``learning_rate_init * learning_rate_decay**k``;
+        1.0 keeps it constant (PyTorch's ``ExponentialLR``).
+    momentum : float, default=0.9
+        For solver="momentum".
+    beta_1, beta_2 : float, default=0.9, 0.999
+        For solver="adam".
+    epsilon : float, default=1e-8
+        Numerical stability term of adam, adagrad and rmsprop.
+    alpha : float, default=0.0
+        L2 penalty ``0.5 * alpha * ||W||**2`` on the recurrent and dense weight
+        matrices (not on biases nor on the embedding table).
+    clip_norm : float or None, default=5.0
+        Clip the global norm of the gradient at this value.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is ``min(200, n_samples)``.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch.
+    tol : float, default=1e-4
+        Minimum improvement of the loss (or validation score) that counts.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data<<stratified>>, stop when
+        its <<metric>> stalls, and restore the best weights.
+    validation_fraction : float, default=0.1
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, dropout and the validation split.
+    verbose : bool or int, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights and optimizer state. If a
+        hyperparameter that shapes the network (``hidden_size``,
+        ``num_layers``, ``bidirectional``, ``activation``, ``pooling``,
+        ``return_sequences``, ``dense_layers``, ``dense_activation``,
+        ``embedding_dim``, ``vocab_size``, ``dtype``, or ``dropout`` from or
+        to 0) changed since, a new network is trained instead, with a
+        warning (``partial_fit`` raises a ValueError instead).
+    dtype : {"auto", "float32", "float64"}, default="auto"
+        Precision of the weights and computations. "auto" follows the
+        input, as scikit-learn's ``MLPClassifier`` does: float32 ``X`` trains
+        in float32, any other numeric ``X`` in float64; token ids
+        (``embedding_dim`` set) train in float32. The precision chosen at
+        the first fit is ``dtype_``.
+
+"""

@@ -1,0 +1,120 @@
+"""The engine's speed tricks, in one place, each with the measurement behind it.
+
+Nothing here changes a result; each trick only changes how fast it comes.
+
+- :func:`single_blas_thread`: small products run on one BLAS thread.
+- :func:`transposed_product`: weight gradients as blocked GEMMs.
+- :func:`workspace`: large scratch arrays kept between calls.
+
+The backward recursion's gradient cut-off lives with the loop that uses it
+(:mod:`sklearn_rnn.nn.layers.recurrent`).
+
+Examples
+--------
+>>> import numpy as np
+>>> a, b = np.ones((1000, 2)), np.ones((1000, 3))
+>>> transposed_product(a, b, out=np.empty((2, 3)))
+array([[1000., 1000., 1000.],
+       [1000., 1000., 1000.]])
+>>> with single_blas_thread():
+...     c = a.T @ b
+"""
+
+import threading
+from contextlib import contextmanager
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+#: Products with at most this many output entries (N * H of a per-step
+#: product) run on one BLAS thread.  A second thread gains little on them, and
+#: when the cores are shared every BLAS barrier can wait for a descheduled
+#: thread: on 2 cores, the H=64 loop of ``benchmarks/bench_rnn.py`` ran
+#: several times slower with two threads.  Larger ones (N=64, H=128: step
+#: 29 -> 24 ms on 2 threads) gain from the caller's threads.
+SINGLE_THREAD_STEP_SIZE = 64 * 64
+
+#: Rows per block of :func:`transposed_product`.
+BLOCK_ROWS = 384
+
+_lock = threading.Lock()
+_holders = 0          # how many callers are inside single_blas_thread now
+_saved_threads = []   # the thread counts found by the first of them
+_libraries = None     # the BLAS libraries, scanned once (a scan costs ms)
+
+
+def _blas_libraries():
+    global _libraries
+    if _libraries is None:
+        _libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _libraries
+
+
+@contextmanager
+def single_blas_thread(enabled=True):
+    """Run the block with BLAS on one thread (if ``enabled``).
+
+    Thread-safe and re-entrant: the first caller to enter saves the BLAS
+    thread counts and sets them to 1, the last to leave puts them back as
+    found, whatever the interleaving of threads.  BLAS thread counts are
+    process-wide, so while any caller is inside, every thread's BLAS calls
+    run on one thread.
+
+    Parameters
+    ----------
+    enabled : bool, default=True
+        False makes this a no-op.
+    """
+    global _holders, _saved_threads
+    if not enabled:
+        yield
+        return
+    with _lock:
+        if _holders == 0:
+            libraries = _blas_libraries()
+            _saved_threads = [lib.get_num_threads() for lib in libraries]
+            for lib, n in zip(libraries, _saved_threads):
+                if n > 1:
+                    lib.set_num_threads(1)
+        _holders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _holders -= 1
+            if _holders == 0:
+                for lib, n in zip(_blas_libraries(), _saved_threads):
+                    if n > 1:
+                        lib.set_num_threads(n)
+
+
+def transposed_product(a, b, out):
+    """``out = a.T @ b`` for tall ``a`` (K, M) and ``b`` (K, N), K the long axis.
+
+    Weight gradients sum over every (time step, sample) row.  OpenBLAS runs
+    such long-K products at a third of its speed on some CPUs (Zen with the
+    Haswell kernels: ~11 instead of ~30 GFLOP/s), and so do blocks of 256 or
+    512 rows; blocks of ~384 rows run at full speed, and their sum costs
+    little.
+    """
+    np.matmul(a[:BLOCK_ROWS].T, b[:BLOCK_ROWS], out=out)
+    if len(a) > BLOCK_ROWS:
+        part = np.empty_like(out)
+        for start in range(BLOCK_ROWS, len(a), BLOCK_ROWS):
+            stop = start + BLOCK_ROWS
+            out += np.matmul(a[start:stop].T, b[start:stop], out=part)
+    return out
+
+
+def workspace(owner, name, shape, dtype):
+    """A scratch array kept on ``owner`` between calls (contents undefined).
+
+    Reusing large scratch arrays spares the allocator: fresh multi-megabyte
+    arrays are returned to the OS and page-faulted back in on every step.
+    Use it only in training code (one caller per layer at a time).
+    """
+    buffer = getattr(owner, name, None)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = np.empty(shape, dtype=dtype)
+        setattr(owner, name, buffer)
+    return buffer
