@@ -110,10 +110,12 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
 
     def _encode_targets(self, y, sequences, reset, classes=None):
         if self.return_sequences:
-            y, _ = per_step_target(y, sequences, dtype=self.dtype_)
+            with np.errstate(over="ignore", invalid="ignore"):
+                y, _ = per_step_target(y, sequences, dtype=self.dtype_)
             step_ndim = 2
         else:
-            y = check_array(y, ensure_2d=False, dtype=self.dtype_, input_name="y")
+            with np.errstate(over="ignore", invalid="ignore"):   # too large for dtype_: check_array's ValueError
+                y = check_array(y, ensure_2d=False, dtype=self.dtype_, input_name="y")
             check_target_length(y, sequences)
             step_ndim = 1
         if y.ndim not in (step_ndim, step_ndim + 1):

@@ -204,7 +204,7 @@ class SequenceInputMixin:
         dtype = self._compute_dtype(X, reset)
         # A value beyond the dtype's range is reported by check_array as a
         # ValueError ("too large for dtype"); the cast's warning is noise.
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             sequences = validate_sequences(
                 self, X, reset=reset, token_ids=self.embedding_dim is not None,
                 dtype=dtype.type, mask_value=self.mask_value,

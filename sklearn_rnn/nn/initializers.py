@@ -24,9 +24,21 @@ True
 import numpy as np
 
 
+#: Rows drawn at a time by :func:`normal` (bounds its float64 scratch).
+_CHUNK_ROWS = 2**16
+
+
 def normal(shape, rng, dtype, std=0.01):
-    """Gaussian N(0, std**2) weights."""
-    return (rng.standard_normal(shape) * std).astype(dtype)
+    """Gaussian N(0, std**2) weights.
+
+    Drawn in chunks of rows: the same numbers as one draw of the whole
+    shape, without a float64 copy of a large embedding table.
+    """
+    out = np.empty(shape, dtype=dtype)
+    for start in range(0, shape[0], _CHUNK_ROWS):
+        rows = out[start:start + _CHUNK_ROWS]
+        rows[...] = rng.standard_normal(rows.shape) * std
+    return out
 
 
 def xavier(shape, rng, dtype):

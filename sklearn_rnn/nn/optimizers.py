@@ -46,7 +46,10 @@ class Optimizer:
         self.params = list(params)
         self.learning_rate = learning_rate
         self.iterations = 0
-        self.state = {name: [np.zeros_like(p) for p in self.params] for name in self.slots}
+        # np.zeros (calloc): the slots of an embedding table's rows never
+        # updated take no memory.
+        self.state = {name: [np.zeros(p.shape, p.dtype) for p in self.params]
+                      for name in self.slots}
 
     def step(self, grads, rows=None):
         """Update every parameter in place from its gradient.

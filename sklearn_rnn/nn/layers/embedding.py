@@ -49,7 +49,9 @@ class Embedding(Layer):
         rng = np.random.RandomState(0) if rng is None else rng
         self.W = get_initializer(init)((vocab_size, dim), rng, dtype)
         self.params = [self.W]
-        self.grads = [np.zeros_like(self.W)]
+        # np.zeros, not zeros_like: calloc'd pages stay unmapped until a
+        # row is touched, so a 2**21-row table's gradient costs what a batch uses.
+        self.grads = [np.zeros(self.W.shape, self.W.dtype)]
         self.touched_rows = np.empty(0, dtype=np.intp)
 
     @staticmethod
