@@ -19,7 +19,10 @@ def main():
                               learning_rate_init=0.01, max_iter=1000, tol=1e-8,
                               random_state=0)
     reg.fit(X[:, :, None], y)          # 3-D input: predict accepts any length
-    Wx, Wh, b, W_out, b_out = (float(p.ravel()[0]) for p in reg.network_.params)
+    weights = {name: float(w.ravel()[0]) for name, w in reg.network_.named_params().items()}
+    Wx, Wh = weights["0.SimpleRNN.kernel"], weights["0.SimpleRNN.recurrent_kernel"]
+    b, W_out, b_out = (weights["0.SimpleRNN.bias"], weights["2.Dense.kernel"],
+                       weights["2.Dense.bias"])
     print(f"trained {reg.n_iter_} epochs, final loss {reg.loss_curve_[-1]:.2e}")
     print(f"recurrent weight w_h = {Wh:.4f}")
     print(f"input weight w_x = {Wx:.4f}, output weight = {W_out:.4f}, "

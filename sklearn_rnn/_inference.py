@@ -30,13 +30,14 @@ class InferenceMixin(TransformerMixin):
         """
         values, mask = sequences
         n, t = values.shape[:2]
-        width = max(values.shape[2] if values.ndim == 3 else self.embedding_dim,
-                    self.hidden_size * (2 if self.bidirectional else 1))
+        built = self._architecture     # not get_params(): set_params may have changed it
+        width = max(values.shape[2] if values.ndim == 3 else built["embedding_dim"],
+                    built["hidden_size"] * (2 if built["bidirectional"] else 1))
         layers = len(self.network_.layers)
         itemsize = np.dtype(self.dtype_).itemsize
         rows = max(1, PREDICT_CHUNK_BYTES // (t * width * layers * itemsize))
         parts = []
-        small = min(n, rows) * self.hidden_size <= SINGLE_THREAD_STEP_SIZE
+        small = min(n, rows) * built["hidden_size"] <= SINGLE_THREAD_STEP_SIZE
         with single_blas_thread(small):
             for chunk in gen_batches(n, rows):
                 x = np.ascontiguousarray(np.swapaxes(values[chunk], 0, 1))

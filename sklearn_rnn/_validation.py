@@ -201,18 +201,20 @@ class SequenceInputMixin:
         return np.dtype(np.float32) if self.embedding_dim is not None else input_float_dtype(X)
 
     def _validate_input(self, X, reset):
+        # A fitted network reads what it was built for, whatever set_params said since.
+        embedding_dim = self.embedding_dim if reset else self._architecture["embedding_dim"]
         dtype = self._compute_dtype(X, reset)
         # A value beyond the dtype's range is reported by check_array as a
         # ValueError ("too large for dtype"); the cast's warning is noise.
         with np.errstate(over="ignore", invalid="ignore"):
             sequences = validate_sequences(
-                self, X, reset=reset, token_ids=self.embedding_dim is not None,
+                self, X, reset=reset, token_ids=embedding_dim is not None,
                 dtype=dtype.type, mask_value=self.mask_value,
             )
         if reset:
             self.dtype_ = dtype.name
             self.vocab_size_ = None
-        if self.embedding_dim is None:
+        if embedding_dim is None:
             return sequences
         values = sequences.values
         if reset:

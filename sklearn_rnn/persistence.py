@@ -43,6 +43,7 @@ import os
 import tempfile
 import zipfile
 import zlib
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -131,8 +132,8 @@ def _storable_params(estimator):
     params = estimator.get_params(deep=False)
     if not isinstance(params["dtype"], str):
         params["dtype"] = np.dtype(params["dtype"]).name
-    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
-        params["random_state"] = None
+    seed = params["random_state"]
+    params["random_state"] = int(seed) if isinstance(seed, Integral) else None
     params["dense_layers"] = [int(units) for units in params["dense_layers"]]
     return {key: value.item() if isinstance(value, np.generic) else value
             for key, value in params.items()}

@@ -60,6 +60,11 @@ class Network:
         layers = "".join(f"\n  ({i}) {layer!r}" for i, layer in enumerate(self.layers))
         return f"Network({layers}\n  loss={type(self.loss).__name__}, alpha={self.alpha})"
 
+    def named_params(self):
+        """The parameters by name: ``{"0.SimpleRNN.kernel": array, ...}`` (the arrays
+        themselves, not copies)."""
+        return dict(zip(self.param_names, self.params))
+
     @property
     def sparse_rows(self):
         """Row-sparse parameters after a backward pass: index -> rows with a gradient.
