@@ -213,7 +213,10 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
     def _optimizer_options(self):
-        return {
+        """The optimizer's settings from the hyperparameters (its schedule included)."""
+        schedule = {"initial_learning_rate": self.learning_rate_init,
+                    "decay": self.learning_rate_decay}
+        return schedule | {
             "sgd": {},
             "momentum": {"momentum": self.momentum},
             "adagrad": {"epsilon": self.epsilon},
@@ -223,15 +226,17 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         }[self.solver]
 
     def _make_optimizer(self):
-        return OPTIMIZERS[self.solver](self.network_.params, learning_rate=self.learning_rate_init,
-                                       **self._optimizer_options())
+        optimizer = OPTIMIZERS[self.solver](self.network_.params,
+                                            learning_rate=self.learning_rate_init)
+        vars(optimizer).update(self._optimizer_options())
+        return optimizer
 
     def _continue_training(self):
         """Apply the hyperparameters that set_params may change between fits.
 
-        A new solver starts afresh, the same solver keeps its state; the
-        dropout rate, truncation window and L2 penalty apply from now on
-        (the learning rate is set at every epoch by the schedule).
+        A new solver starts afresh, the same solver keeps its state; its
+        settings and learning-rate schedule, the dropout rate, truncation
+        window and L2 penalty apply from now on.
         """
         if not isinstance(self._optimizer, OPTIMIZERS[self.solver]):
             self._optimizer = self._make_optimizer()
@@ -333,9 +338,7 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
 
     def _run_epoch(self, data, batch_size, checkpoint, validation):
         """One epoch at the scheduled learning rate; ``(loss, validation score)``."""
-        # Exponential decay over the epochs run so far (partial_fit included).
-        self._optimizer.learning_rate = (
-            self.learning_rate_init * self.learning_rate_decay ** self.n_iter_)
+        self._optimizer.start_epoch(self.n_iter_)   # epochs so far, partial_fit included
         try:
             loss = run_epoch(self.network_, self._optimizer, data, batch_size,
                              self._random_state, self.shuffle, self.clip_norm, checkpoint)

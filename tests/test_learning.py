@@ -3,7 +3,7 @@
 import numpy as np
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
-from sklearn_rnn.nn.layers import SimpleRNN
+from sklearn_rnn.nn.layers import Recurrent
 
 
 def order_classifier(**params):
@@ -22,14 +22,14 @@ def test_a_broken_recurrent_gradient_fails_to_learn(order_task, monkeypatch):
     """The same training with the sign of dL/dWh flipped stays near chance:
     the test above depends on the gradient through time being right."""
     X, y, X_test, y_test = order_task
-    original = SimpleRNN.backward
+    original = Recurrent.backward
 
     def wrong_sign_recurrent_gradient(self, dstates):
         dx = original(self, dstates)
         self.grads[1] *= -1.0
         return dx
 
-    monkeypatch.setattr(SimpleRNN, "backward", wrong_sign_recurrent_gradient)
+    monkeypatch.setattr(Recurrent, "backward", wrong_sign_recurrent_gradient)
     clf = order_classifier().fit(X, y)
     assert clf.score(X_test, y_test) < 0.9
 

@@ -2,17 +2,18 @@
 
 import numpy as np
 
-from .layers import POOLINGS, Bidirectional, Dense, Dropout, Embedding, LastStatePooling, SimpleRNN
+from .cells import CELLS
+from .layers import POOLINGS, Bidirectional, Dense, Dropout, Embedding, LastStatePooling, Recurrent
 from .network import Network
 
 
-def build_network(input_size, n_outputs, loss, *, hidden_size=32, num_layers=1,
+def build_network(input_size, n_outputs, loss, *, cell="rnn", hidden_size=32, num_layers=1,
                   bidirectional=False, activation="tanh", init="xavier",
                   recurrent_init="orthogonal", pooling="last", return_sequences=False,
                   dense_layers=(), dense_activation="relu", dropout=0.0,
                   bptt_truncate=None, vocab_size=None, embedding_dim=None, alpha=0.0,
                   rng=None, dtype=np.float32):
-    """Build ``[Embedding] -> SimpleRNN x num_layers -> [pooling] -> Dense...``.
+    """Build ``[Embedding] -> Recurrent(cell) x num_layers -> [pooling] -> Dense...``.
 
     Parameters
     ----------
@@ -21,9 +22,12 @@ def build_network(input_size, n_outputs, loss, *, hidden_size=32, num_layers=1,
     n_outputs : int
         Units of the output layer (classes, labels or regression targets).
     loss : loss object
+    cell : str, default="rnn"
+        The recurrent cell, a key of :data:`sklearn_rnn.nn.cells.CELLS`.
     hidden_size, num_layers, bidirectional, activation, init, recurrent_init,
     bptt_truncate :
-        The recurrent stack (see :class:`~sklearn_rnn.nn.layers.SimpleRNN`).
+        The recurrent stack (see :class:`~sklearn_rnn.nn.layers.Recurrent`);
+        ``activation`` is the Elman cell's.
     pooling : {"last", "mean", "max"}
         How a many-to-one network summarises the states.
     return_sequences : bool
@@ -66,8 +70,10 @@ def build_network(input_size, n_outputs, loss, *, hidden_size=32, num_layers=1,
         add_dropout()
 
     def recurrent(size_in):
-        return SimpleRNN(size_in, hidden_size, activation, init, recurrent_init,
-                         bptt_truncate, rng=rng, dtype=dtype)
+        options = {"activation": activation} if cell == "rnn" else {}
+        return Recurrent(CELLS[cell](size_in, hidden_size, init=init,
+                                     recurrent_init=recurrent_init, rng=rng, dtype=dtype,
+                                     **options), bptt_truncate)
 
     for depth in range(num_layers):
         if depth:

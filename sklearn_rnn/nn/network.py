@@ -44,7 +44,7 @@ class Network:
         self.layers[0].input_grad = False
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
-        self.param_names = [f"{i}.{type(layer).__name__}.{name}"
+        self.param_names = [f"{i}.{layer.name}.{name}"
                             for i, layer in enumerate(self.layers) for name in layer.param_names]
         starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
         self._row_sparse = [(int(start), layer) for start, layer in zip(starts, self.layers)

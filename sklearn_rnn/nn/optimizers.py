@@ -42,14 +42,25 @@ class Optimizer:
     #: Names of the per-parameter state slots, each a list aligned with params.
     slots = ()
 
+    #: Per-epoch exponential decay of the learning rate (see :meth:`start_epoch`).
+    decay = 1.0
+
     def __init__(self, params, learning_rate=0.001):
         self.params = list(params)
-        self.learning_rate = learning_rate
+        self.learning_rate = self.initial_learning_rate = learning_rate
         self.iterations = 0
         # np.zeros (calloc): the slots of an embedding table's rows never
         # updated take no memory.
         self.state = {name: [np.zeros(p.shape, p.dtype) for p in self.params]
                       for name in self.slots}
+
+    def start_epoch(self, epoch):
+        """Set the learning rate of epoch ``epoch`` (counted from 0).
+
+        ``initial_learning_rate * decay**epoch``: PyTorch's ``ExponentialLR``;
+        ``decay = 1`` keeps it constant.
+        """
+        self.learning_rate = self.initial_learning_rate * self.decay ** epoch
 
     def step(self, grads, rows=None):
         """Update every parameter in place from its gradient.

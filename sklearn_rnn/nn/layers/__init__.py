@@ -6,6 +6,7 @@ from .dense import Dense
 from .dropout import Dropout
 from .embedding import Embedding
 from .pooling import POOLINGS, LastStatePooling, MaxPooling, MeanPooling
+from .recurrent import Recurrent
 from .simple_rnn import SimpleRNN
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "MaxPooling",
     "MeanPooling",
     "POOLINGS",
+    "Recurrent",
     "SimpleRNN",
 ]

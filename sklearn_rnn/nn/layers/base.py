@@ -36,6 +36,8 @@ class Layer:
     row_sparse = False
     #: Array attributes kept across calls besides params and grads.
     _persistent_arrays = ()
+    #: Attributes holding the last pass's caches (left out of pickles).
+    _caches = ()
 
     def __init__(self):
         self.params = []
@@ -53,6 +55,11 @@ class Layer:
         """The mask of this layer's output, given the mask of its input."""
         return mask
 
+    @property
+    def name(self):
+        """The layer's name in weight names (``"0.SimpleRNN.kernel"``)."""
+        return type(self).__name__
+
     def __repr__(self):
         shapes = ", ".join(f"{name}={tuple(p.shape)}"
                            for name, p in zip(self.param_names, self.params))
@@ -64,6 +71,6 @@ class Layer:
         kept = {id(a) for a in self.params + self.grads}
         return {
             key: value for key, value in self.__dict__.items()
-            if not isinstance(value, np.ndarray) or id(value) in kept
-            or key in self._persistent_arrays
+            if key not in self._caches and (not isinstance(value, np.ndarray) or id(value) in kept
+                                            or key in self._persistent_arrays)
         }
