@@ -13,9 +13,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import zipfile
-
 import warnings
+import zipfile
 
 import numpy as np
 
@@ -52,8 +51,9 @@ def valid_model(folder):
     rng = np.random.RandomState(0)
     ids = rng.randint(0, 40, size=(60, 10))
     path = os.path.join(folder, "valid.npz")
-    ScratchRNNClassifier(embedding_dim=8, hidden_size=16, max_iter=2, random_state=0).fit(
-        ids, rng.choice(["a", "b", "c"], 60)).save(path)
+    ScratchRNNClassifier(
+        embedding_dim=8, hidden_size=16, max_iter=2, random_state=0
+    ).fit(ids, rng.choice(["a", "b", "c"], 60)).save(path)
     with np.load(path, allow_pickle=False) as archive:
         return {name: archive[name] for name in archive.files}
 
@@ -70,7 +70,9 @@ def tampered(arrays, kind, change, path):
     elif kind == "raw-state":
         arrays["state"] = np.array(change)
     elif kind == "nan":
-        arrays["weight:1.SimpleRNN.kernel"] = arrays["weight:1.SimpleRNN.kernel"] * np.nan
+        arrays["weight:1.SimpleRNN.kernel"] = (
+            arrays["weight:1.SimpleRNN.kernel"] * np.nan
+        )
     np.savez(path, **arrays)
     if kind == "bomb":
         block = bytes(2**20)
@@ -88,8 +90,12 @@ def main():
         for name, (kind, change) in CASES.items():
             path = os.path.join(folder, "case.npz")
             tampered(arrays, kind, change, path)
-            result = subprocess.run([sys.executable, "-c", PROBE, path], capture_output=True,
-                                    text=True, check=True).stdout.strip()
+            result = subprocess.run(
+                [sys.executable, "-c", PROBE, path],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
             print(f"{name}\t{os.path.getsize(path) / 1024:.0f}\t{result}")
 
 

@@ -22,7 +22,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_rnn import ScratchRNNClassifier
-from sklearn_rnn.datasets import decode_bits, encode_binary_addition, make_binary_addition
+from sklearn_rnn.datasets import (
+    decode_bits,
+    encode_binary_addition,
+    make_binary_addition,
+)
 
 BASE = dict(return_sequences=True, batch_size=32, max_iter=25, random_state=0)
 GRID = {
@@ -43,12 +47,16 @@ def show_sums(clf, rng):
     X, _ = encode_binary_addition(a, b)
     for x_a, x_b, bits in zip(a, b, clf.predict(X)):
         predicted = int(decode_bits(bits[None])[0])
-        print(f"  {x_a:3d} + {x_b:3d} = {predicted:3d}  {'ok' if predicted == x_a + x_b else 'WRONG'}")
+        print(
+            f"  {x_a:3d} + {x_b:3d} = {predicted:3d}  "
+            f"{'ok' if predicted == x_a + x_b else 'WRONG'}"
+        )
 
 
 def save_loss_curves(X, y, best, path="binary_addition_loss_curves.png"):
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -61,13 +69,15 @@ def save_loss_curves(X, y, best, path="binary_addition_loss_curves.png"):
             try:
                 clf = ScratchRNNClassifier(**params).fit(X, y)
                 ax.plot(np.arange(1, clf.n_iter_ + 1), clf.loss_curve_, label=init)
-            except ValueError as exc:          # a diverged setting, reported not hidden
+            except ValueError as exc:  # a diverged setting, reported not hidden
                 print(f"  {activation}/{init}: {exc}")
         ax.set(title=f"activation={activation}", xlabel="epoch", yscale="log")
         ax.legend(title="init")
     axes[0].set_ylabel("training loss")
-    fig.suptitle(f"hidden_size={best['hidden_size']}, "
-                 f"learning_rate_init={best['learning_rate_init']}")
+    fig.suptitle(
+        f"hidden_size={best['hidden_size']}, "
+        f"learning_rate_init={best['learning_rate_init']}"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     print(f"saved {path}")
@@ -80,26 +90,41 @@ def main():
     rng = np.random.RandomState(1)
 
     start = time.perf_counter()
-    clf = ScratchRNNClassifier(hidden_size=16, learning_rate_init=0.01,
-                               **{**BASE, "max_iter": 60}).fit(X, y)
+    clf = ScratchRNNClassifier(
+        hidden_size=16, learning_rate_init=0.01, **{**BASE, "max_iter": 60}
+    ).fit(X, y)
     a, b = (g.ravel() for g in np.meshgrid(np.arange(128), np.arange(128)))
     X_all, y_all = encode_binary_addition(a, b)
-    print(f"trained in {time.perf_counter() - start:.1f} s ({clf.n_iter_} epochs); "
-          f"all 128 x 128 sums right: {sum_accuracy(clf, X_all, y_all):.4f}")
+    print(
+        f"trained in {time.perf_counter() - start:.1f} s ({clf.n_iter_} epochs); "
+        f"all 128 x 128 sums right: {sum_accuracy(clf, X_all, y_all):.4f}"
+    )
     show_sums(clf, rng)
 
     start = time.perf_counter()
-    search = GridSearchCV(ScratchRNNClassifier(**BASE), GRID, scoring=sum_accuracy,
-                          cv=2, n_jobs=2, error_score=np.nan)
+    search = GridSearchCV(
+        ScratchRNNClassifier(**BASE),
+        GRID,
+        scoring=sum_accuracy,
+        cv=2,
+        n_jobs=2,
+        error_score=np.nan,
+    )
     search.fit(X, y)
     n_settings = len(list(itertools.product(*GRID.values())))
-    print(f"\nGridSearchCV over {n_settings} settings in {time.perf_counter() - start:.0f} s")
+    print(
+        f"\nGridSearchCV over {n_settings} settings in "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     results = search.cv_results_
     order = np.argsort(results["rank_test_score"])
     print(f"{'rank':>4}  {'sum accuracy':>12}  params")
     for i in order[:10]:
-        print(f"{results['rank_test_score'][i]:>4}  {results['mean_test_score'][i]:>12.4f}  "
-              f"{results['params'][i]}")
+        print(
+            f"{results['rank_test_score'][i]:>4}  "
+            f"{results['mean_test_score'][i]:>12.4f}  "
+            f"{results['params'][i]}"
+        )
     print(f"best parameters: {search.best_params_}")
     best = {k: search.best_params_[k] for k in ("hidden_size", "learning_rate_init")}
     save_loss_curves(X, y, best)

@@ -15,23 +15,39 @@ from sklearn_rnn.datasets import make_count_ones
 
 def main():
     X, y = make_count_ones(1000, length=10, random_state=0)
-    reg = ScratchRNNRegressor(hidden_size=1, activation="identity", solver="rprop",
-                              learning_rate_init=0.01, max_iter=1000, tol=1e-8,
-                              random_state=0)
-    reg.fit(X[:, :, None], y)          # 3-D input: predict accepts any length
-    weights = {name: float(w.ravel()[0]) for name, w in reg.network_.named_params().items()}
+    reg = ScratchRNNRegressor(
+        hidden_size=1,
+        activation="identity",
+        solver="rprop",
+        learning_rate_init=0.01,
+        max_iter=1000,
+        tol=1e-8,
+        random_state=0,
+    )
+    reg.fit(X[:, :, None], y)  # 3-D input: predict accepts any length
+    weights = {
+        name: float(w.ravel()[0]) for name, w in reg.network_.named_params().items()
+    }
     Wx, Wh = weights["0.SimpleRNN.kernel"], weights["0.SimpleRNN.recurrent_kernel"]
-    b, W_out, b_out = (weights["0.SimpleRNN.bias"], weights["2.Dense.kernel"],
-                       weights["2.Dense.bias"])
+    b, W_out, b_out = (
+        weights["0.SimpleRNN.bias"],
+        weights["2.Dense.kernel"],
+        weights["2.Dense.bias"],
+    )
     print(f"trained {reg.n_iter_} epochs, final loss {reg.loss_curve_[-1]:.2e}")
     print(f"recurrent weight w_h = {Wh:.4f}")
-    print(f"input weight w_x = {Wx:.4f}, output weight = {W_out:.4f}, "
-          f"w_x * output = {Wx * W_out:.4f}")
+    print(
+        f"input weight w_x = {Wx:.4f}, output weight = {W_out:.4f}, "
+        f"w_x * output = {Wx * W_out:.4f}"
+    )
     print(f"biases: recurrent {b:.4f}, output {b_out:.4f}")
 
     long_sequence = np.random.RandomState(1).randint(0, 2, size=36).astype(float)
     prediction = reg.predict(long_sequence[None, :, None])[0]
-    print(f"length-36 sequence with {int(long_sequence.sum())} ones: predicted {prediction:.3f}")
+    print(
+        f"length-36 sequence with {int(long_sequence.sum())} ones: "
+        f"predicted {prediction:.3f}"
+    )
 
 
 if __name__ == "__main__":

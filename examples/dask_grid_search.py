@@ -45,8 +45,25 @@ GRID = {
 
 POSITIVE = ["good", "great", "superb", "moving", "funny", "brilliant"]
 NEGATIVE = ["bad", "dull", "awful", "boring", "weak", "clumsy"]
-FILLER = ["the", "film", "movie", "plot", "cast", "was", "and", "story", "acting",
-          "ending", "really", "quite", "this", "with", "its", "score", "director"]
+FILLER = [
+    "the",
+    "film",
+    "movie",
+    "plot",
+    "cast",
+    "was",
+    "and",
+    "story",
+    "acting",
+    "ending",
+    "really",
+    "quite",
+    "this",
+    "with",
+    "its",
+    "score",
+    "director",
+]
 
 
 def make_reviews(n_samples, random_state=0):
@@ -81,12 +98,17 @@ def make_reviews(n_samples, random_state=0):
 
 
 def load_reviews(n_samples):
-    """A shuffled IMDB subset if ``SKLEARN_RNN_DATA`` has the archive, else synthetic."""
+    """A shuffled IMDB subset if ``SKLEARN_RNN_DATA`` has it, else synthetic data."""
     data_home = os.environ.get("SKLEARN_RNN_DATA")
     if data_home and os.path.isfile(os.path.join(data_home, "aclImdb_v1.tar.gz")):
-        reviews, labels = fetch_imdb(subset="train", data_home=data_home, shuffle=True,
-                                     random_state=0, return_X_y=True,
-                                     download_if_missing=False)
+        reviews, labels = fetch_imdb(
+            subset="train",
+            data_home=data_home,
+            shuffle=True,
+            random_state=0,
+            return_X_y=True,
+            download_if_missing=False,
+        )
         return reviews[:n_samples], labels[:n_samples], "IMDB", 120
     reviews, labels = make_reviews(n_samples)
     return reviews, labels, "synthetic", 14
@@ -95,9 +117,20 @@ def load_reviews(n_samples):
 def print_ranking(cv_results):
     """Print the candidates of a search, best first."""
     names = [key for key in cv_results if key.startswith("param_")]
-    columns = ["rank_test_score", *names, "mean_test_score", "std_test_score", "mean_fit_time"]
-    headers = ["rank", *(name.split("__")[-1] for name in names), "mean accuracy", "std",
-               "fit time (s)"]
+    columns = [
+        "rank_test_score",
+        *names,
+        "mean_test_score",
+        "std_test_score",
+        "mean_fit_time",
+    ]
+    headers = [
+        "rank",
+        *(name.split("__")[-1] for name in names),
+        "mean accuracy",
+        "std",
+        "fit time (s)",
+    ]
     print("  ".join(f"{header:>15}" for header in headers))
     for i in np.argsort(cv_results["rank_test_score"], kind="stable"):
         print("  ".join(_cell(cv_results[column][i]) for column in columns))
@@ -113,27 +146,47 @@ def main():
     reviews, labels, source, maxlen = load_reviews(N_REVIEWS)
     print(f"{len(reviews)} {source} reviews, {labels.mean():.0%} positive")
     pipeline = make_pipeline(
-        SequenceVectorizer(maxlen=maxlen, max_features=MAX_FEATURES,
-                           preprocessor=functools.partial(strip_html, lowercase=True)),
-        ScratchRNNClassifier(embedding_dim=16, vocab_size=MAX_FEATURES + 2,
-                             learning_rate_init=0.03, batch_size=32, max_iter=30,
-                             random_state=0),
+        SequenceVectorizer(
+            maxlen=maxlen,
+            max_features=MAX_FEATURES,
+            preprocessor=functools.partial(strip_html, lowercase=True),
+        ),
+        ScratchRNNClassifier(
+            embedding_dim=16,
+            vocab_size=MAX_FEATURES + 2,
+            learning_rate_init=0.03,
+            batch_size=32,
+            max_iter=30,
+            random_state=0,
+        ),
     )
     search = GridSearchCV(pipeline, GRID, cv=3, n_jobs=-1)
     start = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        print(f"Cluster: {len(client.scheduler_info()['workers'])} workers at "
-              f"{cluster.scheduler_address}")
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        print(
+            f"Cluster: {len(client.scheduler_info()['workers'])} workers at "
+            f"{cluster.scheduler_address}"
+        )
         # scikit-learn passes the warning filters on to the workers
         with parallel_backend("dask"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)   # 30 epochs is short
+            warnings.simplefilter("ignore", ConvergenceWarning)  # 30 epochs is short
             search.fit(reviews, labels)
-    print(f"Grid search of {len(search.cv_results_['params'])} candidates x 3 folds "
-          f"in {time.perf_counter() - start:.1f} s (cluster start-up included)\n")
+    print(
+        f"Grid search of {len(search.cv_results_['params'])} candidates x 3 folds "
+        f"in {time.perf_counter() - start:.1f} s (cluster start-up included)\n"
+    )
     print_ranking(search.cv_results_)
     print(f"\nBest: {search.best_params_}, accuracy {search.best_score_:.3f}")
 
 
-if __name__ == "__main__":   # dask's worker processes re-import this module
+if __name__ == "__main__":  # dask's worker processes re-import this module
     main()

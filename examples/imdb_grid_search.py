@@ -34,26 +34,49 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-size", type=int, default=3000)
     args = parser.parse_args(argv)
-    warnings.simplefilter("ignore", ConvergenceWarning)   # fixed epoch budget per setting
+    warnings.simplefilter(
+        "ignore", ConvergenceWarning
+    )  # fixed epoch budget per setting
 
     train = fetch_imdb("train", shuffle=True, random_state=0)
     X, y = train.data[: args.train_size], train.target[: args.train_size]
-    pipe = Pipeline([
-        ("seq", SequenceVectorizer(preprocessor=functools.partial(strip_html, lowercase=True))),
-        ("rnn", ScratchRNNClassifier(embedding_dim=16, batch_size=32, learning_rate_init=0.005,
-                                     max_iter=3, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            (
+                "seq",
+                SequenceVectorizer(
+                    preprocessor=functools.partial(strip_html, lowercase=True)
+                ),
+            ),
+            (
+                "rnn",
+                ScratchRNNClassifier(
+                    embedding_dim=16,
+                    batch_size=32,
+                    learning_rate_init=0.005,
+                    max_iter=3,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
     search = GridSearchCV(pipe, GRID, cv=3, n_jobs=2)
     start = time.perf_counter()
     search.fit(X, y)
-    print(f"{len(search.cv_results_['params'])} settings x 3 folds on {len(y)} reviews "
-          f"in {time.perf_counter() - start:.0f} s\n")
+    print(
+        f"{len(search.cv_results_['params'])} settings x 3 folds on {len(y)} reviews "
+        f"in {time.perf_counter() - start:.0f} s\n"
+    )
     results = search.cv_results_
     print(f"{'rank':>4}  {'accuracy':>8}  {'+/-':>6}  {'fit s':>5}  params")
     for i in np.argsort(results["rank_test_score"]):
         params = ", ".join(f"{k}={v}" for k, v in results["params"][i].items())
-        print(f"{results['rank_test_score'][i]:>4}  {results['mean_test_score'][i]:>8.4f}  "
-              f"{results['std_test_score'][i]:>6.4f}  {results['mean_fit_time'][i]:>5.1f}  {params}")
+        print(
+            f"{results['rank_test_score'][i]:>4}  "
+            f"{results['mean_test_score'][i]:>8.4f}  "
+            f"{results['std_test_score'][i]:>6.4f}  "
+            f"{results['mean_fit_time'][i]:>5.1f}  {params}"
+        )
     print(f"\nbest: {search.best_params_} ({search.best_score_:.4f})")
 
 

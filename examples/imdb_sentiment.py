@@ -1,4 +1,4 @@
-"""Sentiment of IMDB movie reviews with ``Pipeline([SequenceVectorizer, ScratchRNNClassifier])``.
+"""IMDB sentiment: ``Pipeline([SequenceVectorizer, ScratchRNNClassifier])``.
 
 The package's main job: the 25,000 labelled training reviews of the Large Movie
 Review Dataset (Maas et al., ACL 2011) train a from-scratch NumPy RNN, which is
@@ -19,7 +19,8 @@ saves the loss curve to ``imdb_loss_curve.png`` (matplotlib).
 
 Run (the README's main command)::
 
-    pip install -e ".[plots]" && SKLEARN_RNN_DATA=../shared/data python examples/imdb_sentiment.py
+    pip install -e ".[plots]" && \\
+        SKLEARN_RNN_DATA=../shared/data python examples/imdb_sentiment.py
 
 ``--train-size 2000 --test-size 2000`` gives a quick smoke run.
 """
@@ -41,15 +42,35 @@ from sklearn_rnn.text import SequenceVectorizer, strip_html
 
 def make_pipeline(max_iter=2, random_state=0, verbose=True):
     """The tuned pipeline (see README, "IMDB results")."""
-    return Pipeline([
-        ("seq", SequenceVectorizer(
-            preprocessor=functools.partial(strip_html, lowercase=True),
-            ngram_range=(1, 2), max_features=60_000, maxlen=500)),
-        ("rnn", ScratchRNNClassifier(
-            embedding_dim=32, hidden_size=32, activation="identity", pooling="mean",
-            batch_size=64, learning_rate_init=0.002, learning_rate_decay=0.15,
-            max_iter=max_iter, tol=0.0, random_state=random_state, verbose=verbose)),
-    ])
+    return Pipeline(
+        [
+            (
+                "seq",
+                SequenceVectorizer(
+                    preprocessor=functools.partial(strip_html, lowercase=True),
+                    ngram_range=(1, 2),
+                    max_features=60_000,
+                    maxlen=500,
+                ),
+            ),
+            (
+                "rnn",
+                ScratchRNNClassifier(
+                    embedding_dim=32,
+                    hidden_size=32,
+                    activation="identity",
+                    pooling="mean",
+                    batch_size=64,
+                    learning_rate_init=0.002,
+                    learning_rate_decay=0.15,
+                    max_iter=max_iter,
+                    tol=0.0,
+                    random_state=random_state,
+                    verbose=verbose,
+                ),
+            ),
+        ]
+    )
 
 
 def subset(bunch, size, seed):
@@ -62,6 +83,7 @@ def subset(bunch, size, seed):
 def save_loss_curve(rnn, path="imdb_loss_curve.png"):
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         from sklearn_rnn.inspection import LossCurveDisplay
     except ImportError:
@@ -74,11 +96,15 @@ def save_loss_curve(rnn, path="imdb_loss_curve.png"):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train-size", type=int, default=None, help="reviews to train on")
-    parser.add_argument("--test-size", type=int, default=None, help="reviews to test on")
+    parser.add_argument(
+        "--train-size", type=int, default=None, help="reviews to train on"
+    )
+    parser.add_argument(
+        "--test-size", type=int, default=None, help="reviews to test on"
+    )
     parser.add_argument("--max-iter", type=int, default=2, help="epochs")
     args = parser.parse_args(argv)
-    warnings.simplefilter("ignore", ConvergenceWarning)   # a fixed budget of epochs
+    warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed budget of epochs
 
     X_train, y_train = subset(fetch_imdb("train"), args.train_size, seed=0)
     X_test, y_test = subset(fetch_imdb("test"), args.test_size, seed=1)
@@ -93,10 +119,14 @@ def main(argv=None):
     start = time.perf_counter()
     predicted = pipe.predict(X_test)
     test_seconds = time.perf_counter() - start
-    print(f"\ntraining time: {train_seconds:.0f} s ({rnn.n_iter_} epochs, vectorizer "
-          f"included); prediction: {test_seconds:.0f} s")
+    print(
+        f"\ntraining time: {train_seconds:.0f} s ({rnn.n_iter_} epochs, vectorizer "
+        f"included); prediction: {test_seconds:.0f} s"
+    )
     print(f"test accuracy: {accuracy_score(y_test, predicted):.4f}\n")
-    print(classification_report(y_test, predicted, target_names=["neg", "pos"], digits=4))
+    print(
+        classification_report(y_test, predicted, target_names=["neg", "pos"], digits=4)
+    )
     save_loss_curve(rnn)
 
 

@@ -15,7 +15,6 @@ import argparse
 import functools
 import time
 
-
 from sklearn_rnn import ScratchRNNClassifier
 from sklearn_rnn.datasets import fetch_imdb
 from sklearn_rnn.text import HashingSequenceVectorizer, strip_html
@@ -24,7 +23,7 @@ from sklearn_rnn.text import HashingSequenceVectorizer, strip_html
 def stream(texts, labels, chunk_size):
     """Yield ``(texts, labels)`` chunks, as a reader of a large corpus would."""
     for start in range(0, len(labels), chunk_size):
-        yield texts[start:start + chunk_size], labels[start:start + chunk_size]
+        yield texts[start : start + chunk_size], labels[start : start + chunk_size]
 
 
 def main(argv=None):
@@ -35,11 +34,20 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     vectorizer = HashingSequenceVectorizer(
-        n_features=2**16, maxlen=200,
-        preprocessor=functools.partial(strip_html, lowercase=True))
-    clf = ScratchRNNClassifier(embedding_dim=32, hidden_size=32, activation="identity", pooling="mean",
-                               vocab_size=vectorizer.n_tokens_, batch_size=64,
-                               learning_rate_init=0.002, random_state=0)
+        n_features=2**16,
+        maxlen=200,
+        preprocessor=functools.partial(strip_html, lowercase=True),
+    )
+    clf = ScratchRNNClassifier(
+        embedding_dim=32,
+        hidden_size=32,
+        activation="identity",
+        pooling="mean",
+        vocab_size=vectorizer.n_tokens_,
+        batch_size=64,
+        learning_rate_init=0.002,
+        random_state=0,
+    )
     train = fetch_imdb("train", shuffle=True, random_state=0)
     test = fetch_imdb("test", shuffle=True, random_state=1)
     X_test = vectorizer.transform(test.data[: args.test_size])
@@ -47,11 +55,15 @@ def main(argv=None):
 
     start = time.perf_counter()
     for n_pass in range(1, args.passes + 1):
-        for i, (texts, labels) in enumerate(stream(train.data, train.target, args.chunk_size)):
+        for i, (texts, labels) in enumerate(  # noqa: B007 (i counts the chunks)
+            stream(train.data, train.target, args.chunk_size)
+        ):
             clf.partial_fit(vectorizer.transform(texts), labels, classes=[0, 1])
-        print(f"pass {n_pass}: {i + 1} chunks, loss {clf.loss_curve_[-1]:.4f}, "
-              f"test accuracy {clf.score(X_test, y_test):.4f}, "
-              f"{time.perf_counter() - start:.0f} s")
+        print(
+            f"pass {n_pass}: {i + 1} chunks, loss {clf.loss_curve_[-1]:.4f}, "
+            f"test accuracy {clf.score(X_test, y_test):.4f}, "
+            f"{time.perf_counter() - start:.0f} s"
+        )
 
 
 if __name__ == "__main__":

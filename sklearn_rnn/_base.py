@@ -1,24 +1,20 @@
 """The estimator base shared by ScratchRNNClassifier and ScratchRNNRegressor."""
 
 import copy
-import time
 import warnings
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
 from ._callbacks import CallbackSupportMixin
+from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
 from ._params import PARAMETER_CONSTRAINTS, architecture, check_dense_layers
 from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
-from ._training import TrainingData, divergence_message, run_epoch
-from ._validation import SequenceInputMixin, Sequences
-from .exceptions import TrainingDivergedError
+from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
 from .nn.layers import Dropout
@@ -26,8 +22,14 @@ from .nn.optimizers import OPTIMIZERS
 from .persistence import load_model, save_model
 
 
-class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, BaseEstimator,
-                     metaclass=ABCMeta):
+class BaseScratchRNN(
+    SequenceInputMixin,
+    EpochLoopMixin,
+    InferenceMixin,
+    CallbackSupportMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
+):
     """Fit machinery of the recurrent estimators.
 
     ``fit`` trains a new network (or continues one with ``warm_start``),
@@ -65,17 +67,45 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
     _metric = None
     _score_dtype = None
 
-    def __init__(self, hidden_size=32, *, num_layers=1, bidirectional=False,
-                 activation="tanh", pooling="last", return_sequences=False,
-                 dense_layers=(), dense_activation="relu", dropout=0.0,
-                 bptt_truncate=None, embedding_dim=None, vocab_size=None,
-                 mask_value=None, init="xavier", recurrent_init="orthogonal",
-                 solver="adam", learning_rate_init=0.001, learning_rate_decay=1.0,
-                 momentum=0.9, beta_1=0.9, beta_2=0.999, epsilon=1e-8, alpha=0.0,
-                 clip_norm=5.0, batch_size="auto", max_iter=200, shuffle=True,
-                 tol=1e-4, n_iter_no_change=10, early_stopping=False,
-                 validation_fraction=0.1, random_state=None, verbose=False,
-                 warm_start=False, dtype="auto"):
+    def __init__(
+        self,
+        hidden_size=32,
+        *,
+        num_layers=1,
+        bidirectional=False,
+        activation="tanh",
+        pooling="last",
+        return_sequences=False,
+        dense_layers=(),
+        dense_activation="relu",
+        dropout=0.0,
+        bptt_truncate=None,
+        embedding_dim=None,
+        vocab_size=None,
+        mask_value=None,
+        init="xavier",
+        recurrent_init="orthogonal",
+        solver="adam",
+        learning_rate_init=0.001,
+        learning_rate_decay=1.0,
+        momentum=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0,
+        clip_norm=5.0,
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=False,
+        warm_start=False,
+        dtype="auto",
+    ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bidirectional
@@ -127,12 +157,13 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
 
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
-        """Train for ``max_iter`` epochs (or one, if ``incremental``); all or nothing."""
+        """Train ``max_iter`` epochs (one if ``incremental``); all or nothing."""
         if y is None:
             raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
             )
-        if incremental:   # scikit-learn skips this on fitted estimators' partial_fit
+        if incremental:  # scikit-learn skips this on fitted estimators' partial_fit
             self._validate_params()
         check_dense_layers(self.dense_layers)
         with Transaction(self) as transaction:
@@ -140,10 +171,15 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
             sequences = self._validate_input(X, reset=fresh)
             target, n_outputs, loss = self._encode_targets(y, sequences, fresh, classes)
             sample_weight = _check_sample_weight(
-                sample_weight, sequences.values, dtype=np.float64, ensure_non_negative=True
+                sample_weight,
+                sequences.values,
+                dtype=np.float64,
+                ensure_non_negative=True,
             )
             if sample_weight.sum() <= 0:
-                raise ValueError("sample_weight must have a positive sum; every weight is 0.")
+                raise ValueError(
+                    "sample_weight must have a positive sum; every weight is 0."
+                )
             if fresh:
                 self._random_state = check_random_state(self.random_state)
                 self._build(n_outputs, loss, self._random_state)
@@ -154,22 +190,35 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
                 checkpoint = transaction.protect(self.network_, self._optimizer)
             max_epochs = 1 if incremental else self.max_iter
             callbacks = self._init_callback_context(max_subtasks=max_epochs)
-            callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y,
-                                             metadata={"sample_weight": sample_weight})
+            callbacks.call_on_fit_task_begin(
+                estimator=self, X=X, y=y, metadata={"sample_weight": sample_weight}
+            )
             # Overflow is detected (non-finite loss, gradient or weights) and
             # reported as TrainingDivergedError, not as NumPy warnings.
             small = self._batch_size(len(sample_weight)) * self.hidden_size
-            with single_blas_thread(small <= SINGLE_THREAD_STEP_SIZE), \
-                    np.errstate(over="ignore", invalid="ignore"):
-                self._train(sequences, target, sample_weight, max_epochs=max_epochs,
-                            early_stopping=self.early_stopping and not incremental,
-                            callbacks=callbacks, checkpoint=checkpoint)
-            callbacks.call_on_fit_task_end(estimator=self, X=X, y=y,
-                                           reconstruction_attributes=self._fitted_attributes)
+            with (
+                single_blas_thread(small <= SINGLE_THREAD_STEP_SIZE),
+                np.errstate(over="ignore", invalid="ignore"),
+            ):
+                self._train(
+                    sequences,
+                    target,
+                    sample_weight,
+                    max_epochs=max_epochs,
+                    early_stopping=self.early_stopping and not incremental,
+                    callbacks=callbacks,
+                    checkpoint=checkpoint,
+                )
+            callbacks.call_on_fit_task_end(
+                estimator=self,
+                X=X,
+                y=y,
+                reconstruction_attributes=self._fitted_attributes,
+            )
         return self
 
     def _starts_afresh(self, incremental):
-        """Whether this call builds a new network (else it continues the current one)."""
+        """Whether this call builds a new network (else it continues the fitted one)."""
         if not hasattr(self, "network_") or not (incremental or self.warm_start):
             return True
         built, wanted = self._architecture, architecture(self.get_params(deep=False))
@@ -177,27 +226,43 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         if not changed:
             return False
         names = ", ".join(changed)
+        built_values = ", ".join(f"{name}={built[name]!r}" for name in changed)
         if incremental:
             raise ValueError(
-                f"partial_fit cannot continue the fitted network: {names} changed since it "
-                f"was built (it has {', '.join(f'{n}={built[n]!r}' for n in changed)}). Set "
-                "them back, or call fit to train a new network."
+                f"partial_fit cannot continue the fitted network: {names} changed "
+                f"since it was built (it has {built_values}). Set them back, or call "
+                "fit to train a new network."
             )
-        warnings.warn(f"warm_start: {names} changed since the last fit, so a new network is "
-                      "trained from scratch.", UserWarning)
+        warnings.warn(
+            f"warm_start: {names} changed since the last fit, so a new network is "
+            "trained from scratch.",
+            UserWarning,
+            stacklevel=3,
+        )
         return True
 
     def _build(self, n_outputs, loss, rng):
         """A new network and optimizer for the current hyperparameters."""
         self.network_ = build_network(
-            self.n_step_features_, n_outputs, loss,
-            hidden_size=self.hidden_size, num_layers=self.num_layers,
-            bidirectional=self.bidirectional, activation=self.activation,
-            init=self.init, recurrent_init=self.recurrent_init, pooling=self.pooling,
-            return_sequences=self.return_sequences, dense_layers=tuple(self.dense_layers),
-            dense_activation=self.dense_activation, dropout=self.dropout,
-            bptt_truncate=self.bptt_truncate, vocab_size=self.vocab_size_,
-            embedding_dim=self.embedding_dim, alpha=self.alpha, rng=rng,
+            self.n_step_features_,
+            n_outputs,
+            loss,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            activation=self.activation,
+            init=self.init,
+            recurrent_init=self.recurrent_init,
+            pooling=self.pooling,
+            return_sequences=self.return_sequences,
+            dense_layers=tuple(self.dense_layers),
+            dense_activation=self.dense_activation,
+            dropout=self.dropout,
+            bptt_truncate=self.bptt_truncate,
+            vocab_size=self.vocab_size_,
+            embedding_dim=self.embedding_dim,
+            alpha=self.alpha,
+            rng=rng,
             dtype=np.dtype(self.dtype_).type,
         )
         self._optimizer = self._make_optimizer()
@@ -214,20 +279,30 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
 
     def _optimizer_options(self):
         """The optimizer's settings from the hyperparameters (its schedule included)."""
-        schedule = {"initial_learning_rate": self.learning_rate_init,
-                    "decay": self.learning_rate_decay}
-        return schedule | {
-            "sgd": {},
-            "momentum": {"momentum": self.momentum},
-            "adagrad": {"epsilon": self.epsilon},
-            "rmsprop": {"epsilon": self.epsilon},
-            "adam": {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
-            "rprop": {},
-        }[self.solver]
+        schedule = {
+            "initial_learning_rate": self.learning_rate_init,
+            "decay": self.learning_rate_decay,
+        }
+        return (
+            schedule
+            | {
+                "sgd": {},
+                "momentum": {"momentum": self.momentum},
+                "adagrad": {"epsilon": self.epsilon},
+                "rmsprop": {"epsilon": self.epsilon},
+                "adam": {
+                    "beta_1": self.beta_1,
+                    "beta_2": self.beta_2,
+                    "epsilon": self.epsilon,
+                },
+                "rprop": {},
+            }[self.solver]
+        )
 
     def _make_optimizer(self):
-        optimizer = OPTIMIZERS[self.solver](self.network_.params,
-                                            learning_rate=self.learning_rate_init)
+        optimizer = OPTIMIZERS[self.solver](
+            self.network_.params, learning_rate=self.learning_rate_init
+        )
         vars(optimizer).update(self._optimizer_options())
         return optimizer
 
@@ -246,8 +321,10 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         for layer in self.network_.layers:
             if isinstance(layer, Dropout):
                 layer.rate = self.dropout
-            for rnn in getattr(layer, "forward_layer", layer), getattr(layer, "backward_layer",
-                                                                       layer):
+            for rnn in (
+                getattr(layer, "forward_layer", layer),
+                getattr(layer, "backward_layer", layer),
+            ):
                 if hasattr(rnn, "bptt_truncate"):
                     rnn.bptt_truncate = self.bptt_truncate
         if self.early_stopping and self.validation_scores_ is None:
@@ -255,116 +332,23 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
             self.best_validation_score_ = -np.inf
 
     def _fitted_attributes(self):
-        """A copy of the fitted attributes (for callbacks that rebuild the estimator)."""
-        return {key: copy.deepcopy(value) for key, value in vars(self).items()
-                if key.endswith("_") and not key.startswith("__")
-                or key in self._fitted_scalars or key in ("_label_binarizer", "_random_state",
-                                                          "_optimizer", "_architecture")}
+        """A copy of the fitted attributes (for callbacks that rebuild the model)."""
+        return {
+            key: copy.deepcopy(value)
+            for key, value in vars(self).items()
+            if key.endswith("_")
+            and not key.startswith("__")
+            or key in self._fitted_scalars
+            or key
+            in ("_label_binarizer", "_random_state", "_optimizer", "_architecture")
+        }
 
     def _batch_size(self, n_samples):
-        if self.solver == "rprop":   # Rprop is a full-batch method
+        if self.solver == "rprop":  # Rprop is a full-batch method
             return n_samples
         if self.batch_size == "auto":
             return min(200, n_samples)
         return min(self.batch_size, n_samples)
-
-    def _split_validation(self, sequences, target, sample_weight):
-        stratify = self._stratify_labels(target)
-        values, mask = sequences
-        arrays = [values, target, sample_weight] + ([] if mask is None else [mask])
-        split = train_test_split(*arrays, test_size=self.validation_fraction,
-                                 random_state=self._random_state, stratify=stratify)
-        train, val = split[0::2], split[1::2]
-
-        def as_sequences(part):
-            return Sequences(part[0], None if mask is None else part[3])
-
-        return (as_sequences(train), train[1], train[2]), (as_sequences(val), val[1], val[2])
-
-    def _stratify_labels(self, target):
-        return None
-
-    # ------------------------------------------------------------ epoch loop
-    def _train(self, sequences, target, sample_weight, *, max_epochs, early_stopping,
-               callbacks, checkpoint):
-        """The epoch loop: train, track the stopping criterion, keep the best weights."""
-        if early_stopping:
-            (sequences, target, sample_weight), validation = self._split_validation(
-                sequences, target, sample_weight)
-            best_params = [p.copy() for p in self.network_.params]
-        data = TrainingData(sequences, target, sample_weight, per_step=self.return_sequences)
-        batch_size = self._batch_size(data.n_samples)
-        stalled = diverged = stopped_by_callback = False
-        for _ in range(max_epochs):
-            start = time.perf_counter()
-            epoch = callbacks.subcontext(task_name="epoch")
-            epoch.call_on_fit_task_begin(estimator=self)
-            try:
-                loss, score = self._run_epoch(data, batch_size, checkpoint,
-                                              validation if early_stopping else None)
-            except TrainingDivergedError as exc:
-                if not early_stopping:
-                    raise
-                # Early stopping holds finite best weights: keep them, stop here.
-                warnings.warn("Training diverged; stopped and restored the weights of the "
-                              f"best epoch. {exc}", ConvergenceWarning)
-                diverged = True
-                break
-            self.n_iter_ += 1
-            self.t_ += data.n_samples
-            self.loss_curve_.append(loss)
-            message = f"Epoch {self.n_iter_}: loss={loss:.6f}"
-            if early_stopping:
-                self.validation_scores_.append(score)
-                message += f", validation score={score:.6f}"
-                if score > self.best_validation_score_:
-                    best_params = [p.copy() for p in self.network_.params]
-                stalled = self._update_no_improvement_count(score, higher_is_better=True)
-            else:
-                stalled = self._update_no_improvement_count(loss, higher_is_better=False)
-            if self.verbose:
-                print(f"{message}, {time.perf_counter() - start:.2f} s")
-            stopped_by_callback = epoch.call_on_fit_task_end(
-                estimator=self, reconstruction_attributes=self._fitted_attributes)
-            if stopped_by_callback or (stalled and max_epochs > 1):
-                break
-        if early_stopping:
-            for param, best in zip(self.network_.params, best_params):
-                np.copyto(param, best)
-        if max_epochs > 1 and not (stalled or diverged or stopped_by_callback):
-            warnings.warn(
-                f"{type(self).__name__}: maximum iterations ({max_epochs}) reached "
-                "and the optimization hasn't converged yet.", ConvergenceWarning)
-
-    def _run_epoch(self, data, batch_size, checkpoint, validation):
-        """One epoch at the scheduled learning rate; ``(loss, validation score)``."""
-        self._optimizer.start_epoch(self.n_iter_)   # epochs so far, partial_fit included
-        try:
-            loss = run_epoch(self.network_, self._optimizer, data, batch_size,
-                             self._random_state, self.shuffle, self.clip_norm, checkpoint)
-            changed = (self.network_.params if checkpoint is None
-                       else checkpoint.changed_values())
-            if not all(np.isfinite(values).all() for values in changed):
-                raise TrainingDivergedError("weights")
-        except TrainingDivergedError as exc:
-            raise TrainingDivergedError(divergence_message(str(exc), self)) from None
-        score = None if validation is None else self._validation_score(*validation)
-        return loss, score
-
-    def _update_no_improvement_count(self, value, *, higher_is_better):
-        """Count epochs without a ``tol`` improvement; True once past ``n_iter_no_change``.
-
-        Tracks ``best_validation_score_`` (higher is better) or
-        ``best_loss_`` (lower is better), as scikit-learn's MLP does.
-        """
-        if higher_is_better:
-            improved = value > self.best_validation_score_ + self.tol
-            self.best_validation_score_ = max(self.best_validation_score_, value)
-        else:
-            improved = value < self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, value)
-        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
-        return self._no_improvement_count > self.n_iter_no_change
 
     # ------------------------------------------------------------ persistence
     def save(self, path):
@@ -387,7 +371,8 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         >>> reg = reg.fit(X, X.sum(axis=1))
         >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
         >>> reg.save(path)
-        >>> bool(np.array_equal(ScratchRNNRegressor.load(path).predict(X), reg.predict(X)))
+        >>> loaded = ScratchRNNRegressor.load(path)
+        >>> bool(np.array_equal(loaded.predict(X), reg.predict(X)))
         True
         """
         save_model(self, path)
@@ -426,5 +411,8 @@ class BaseScratchRNN(SequenceInputMixin, InferenceMixin, CallbackSupportMixin, B
         tags.input_tags.two_d_array = True
         tags.input_tags.sparse = False
         tags.transformer_tags.preserves_dtype = (
-            ["float32", "float64"] if self.dtype == "auto" else [np.dtype(self.dtype).name])
+            ["float32", "float64"]
+            if self.dtype == "auto"
+            else [np.dtype(self.dtype).name]
+        )
         return tags

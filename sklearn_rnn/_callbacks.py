@@ -9,6 +9,7 @@ With an older scikit-learn the same code runs against a no-op context.
 try:
     from sklearn.callback import CallbackSupportMixin, with_callbacks
 except ImportError:  # scikit-learn < 1.9: no callback API
+
     class _NoCallbackContext:
         """Stands in for ``CallbackContext``: every hook is a no-op."""
 
@@ -30,10 +31,16 @@ except ImportError:  # scikit-learn < 1.9: no callback API
     def with_callbacks(method):
         return method
 
+
 #: Attributes the callback machinery keeps on the estimator during fit; they
 #: belong to the caller, not to the model state saved and restored on error.
 CALLBACK_ATTRIBUTES = frozenset(
-    {"_skl_callbacks", "_callback_fit_ctx", "_skl_callbacks_to_teardown", "_parent_callback_ctx"}
+    {
+        "_skl_callbacks",
+        "_callback_fit_ctx",
+        "_skl_callbacks_to_teardown",
+        "_parent_callback_ctx",
+    }
 )
 
 __all__ = ["CALLBACK_ATTRIBUTES", "CallbackSupportMixin", "with_callbacks"]

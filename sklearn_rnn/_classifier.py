@@ -10,61 +10,61 @@ from sklearn.utils.validation import check_array, column_or_1d
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
 from ._params import parameters_doc
-from .persistence import register_model_class
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
+from .persistence import register_model_class
 
 
 @register_model_class
 class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     """Recurrent neural network classifier: Elman RNN trained by BPTT, in NumPy.
 
-    Reads each input sequence with one or more SimpleRNN layers, summarises it
-    (last state, mean or max over time), and classifies it with dense layers;
-    or, with ``return_sequences=True``, classifies every time step.
-    Binary and multilabel outputs use sigmoid units and binary
-    cross-entropy, multiclass outputs a softmax and cross-entropy.
+        Reads each input sequence with one or more SimpleRNN layers, summarises it
+        (last state, mean or max over time), and classifies it with dense layers;
+        or, with ``return_sequences=True``, classifies every time step.
+        Binary and multilabel outputs use sigmoid units and binary
+        cross-entropy, multiclass outputs a softmax and cross-entropy.
 
-<<PARAMETERS>>    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-    dtype_ : str
-        The precision the network computes in, "float32" or "float64".
-    vocab_size_ : int or None
-        Rows of the embedding table (None without ``embedding_dim``).
-    network_ : sklearn_rnn.nn.network.Network
-        The trained layers.
-    loss_curve_ : list of float
-        Mean training loss of each epoch.
-    validation_scores_ : list of float or None
-        Validation accuracy of each epoch with early stopping.
-    best_validation_score_ : float or None
-    best_loss_ : float
-    n_iter_ : int
-        Epochs run, cumulative over ``partial_fit`` and warm starts.
-    t_ : int
-        Training samples seen.
-    n_features_in_ : int
-        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
-    n_step_features_ : int
-        Features per time step.
-    feature_names_in_ : ndarray of str
-        Defined when ``X`` is a DataFrame with string column names.
+    <<PARAMETERS>>    Attributes
+        ----------
+        classes_ : ndarray of shape (n_classes,)
+        dtype_ : str
+            The precision the network computes in, "float32" or "float64".
+        vocab_size_ : int or None
+            Rows of the embedding table (None without ``embedding_dim``).
+        network_ : sklearn_rnn.nn.network.Network
+            The trained layers.
+        loss_curve_ : list of float
+            Mean training loss of each epoch.
+        validation_scores_ : list of float or None
+            Validation accuracy of each epoch with early stopping.
+        best_validation_score_ : float or None
+        best_loss_ : float
+        n_iter_ : int
+            Epochs run, cumulative over ``partial_fit`` and warm starts.
+        t_ : int
+            Training samples seen.
+        n_features_in_ : int
+            Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
+        n_step_features_ : int
+            Features per time step.
+        feature_names_in_ : ndarray of str
+            Defined when ``X`` is a DataFrame with string column names.
 
-    Examples
-    --------
-    Tell whether a sequence rises or falls:
+        Examples
+        --------
+        Tell whether a sequence rises or falls:
 
-    >>> import numpy as np
-    >>> from sklearn_rnn import ScratchRNNClassifier
-    >>> rng = np.random.RandomState(0)
-    >>> X = np.cumsum(rng.choice([-1.0, 1.0], size=(200, 10)), axis=1)
-    >>> y = X[:, -1] > 0
-    >>> clf = ScratchRNNClassifier(hidden_size=8, learning_rate_init=0.01,
-    ...                            max_iter=100, random_state=0).fit(X, y)
-    >>> clf.score(X, y) > 0.95
-    True
+        >>> import numpy as np
+        >>> from sklearn_rnn import ScratchRNNClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = np.cumsum(rng.choice([-1.0, 1.0], size=(200, 10)), axis=1)
+        >>> y = X[:, -1] > 0
+        >>> clf = ScratchRNNClassifier(hidden_size=8, learning_rate_init=0.01,
+        ...                            max_iter=100, random_state=0).fit(X, y)
+        >>> clf.score(X, y) > 0.95
+        True
     """
 
     _metric = staticmethod(accuracy_score)
@@ -107,14 +107,22 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         -------
         self
         """
-        if not hasattr(self, "classes_") and classes is None and type_of_target(
-                np.asarray(y) if not isinstance(y, list) else y) != "multilabel-indicator":
+        if (
+            not hasattr(self, "classes_")
+            and classes is None
+            and type_of_target(np.asarray(y) if not isinstance(y, list) else y)
+            != "multilabel-indicator"
+        ):
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        if hasattr(self, "classes_") and classes is not None and not np.array_equal(
-                np.unique(np.asarray(classes)), self.classes_):
+        if (
+            hasattr(self, "classes_")
+            and classes is not None
+            and not np.array_equal(np.unique(np.asarray(classes)), self.classes_)
+        ):
             raise ValueError(
-                f"classes={np.asarray(classes).tolist()!r} is not the same as on the first "
-                f"call to partial_fit, {self.classes_.tolist()!r}; call fit to start over "
+                f"classes={np.asarray(classes).tolist()!r} is not the same as on the "
+                f"first call to partial_fit, {self.classes_.tolist()!r}; call fit to "
+                "start over "
                 "with other classes."
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
@@ -143,15 +151,21 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             self.classes_ = binarizer.classes_
             self._y_type = binarizer.y_type_
         binarizer = self._label_binarizer
-        unseen = np.setdiff1d(np.unique(labels), self.classes_) if labels.ndim == 1 else []
+        unseen = (
+            np.setdiff1d(np.unique(labels), self.classes_) if labels.ndim == 1 else []
+        )
         if len(unseen):
             raise ValueError(
                 f"y contains labels not seen on the first call / in classes: "
                 f"{unseen.tolist()}; expected labels in {self.classes_.tolist()}."
             )
         if binarizer.y_type_ == "multiclass":
-            target = np.searchsorted(self.classes_, y if not self.return_sequences else
-                                     np.where(valid, y, self.classes_[0]))
+            target = np.searchsorted(
+                self.classes_,
+                y
+                if not self.return_sequences
+                else np.where(valid, y, self.classes_[0]),
+            )
             return target, len(self.classes_), SoftmaxCrossEntropy()
         if self.return_sequences:
             y = np.where(valid, y, self.classes_[0])
@@ -161,18 +175,27 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return target.astype(self.dtype_), target.shape[-1], SigmoidBinaryCrossEntropy()
 
     def _target_encoding(self):
-        """Rebuild the label encoding from ``classes_`` and ``_y_type`` (after loading)."""
+        """Rebuild the label encoding from ``classes_`` and ``_y_type`` (loading)."""
         n_classes = len(self.classes_)
-        expected = {"binary": n_classes == 2, "multiclass": n_classes >= 3,
-                    "multilabel-indicator": n_classes >= 1}
+        expected = {
+            "binary": n_classes == 2,
+            "multiclass": n_classes >= 3,
+            "multilabel-indicator": n_classes >= 1,
+        }
         if not expected.get(self._y_type, False):
-            raise ValueError(f"{n_classes} classes do not fit the target type {self._y_type!r}")
+            raise ValueError(
+                f"{n_classes} classes do not fit the target type {self._y_type!r}"
+            )
         if len(np.unique(self.classes_)) != n_classes or not np.all(
-                self.classes_[:-1] < self.classes_[1:]):
+            self.classes_[:-1] < self.classes_[1:]
+        ):
             raise ValueError("classes_ must be sorted and unique")
         binarizer = LabelBinarizer()
         binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = (
-            self.classes_, self._y_type, False)
+            self.classes_,
+            self._y_type,
+            False,
+        )
         self._label_binarizer = binarizer
         if self._y_type == "binary":
             return 1, SigmoidBinaryCrossEntropy()
@@ -181,7 +204,10 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return n_classes, SigmoidBinaryCrossEntropy()
 
     def _stratify_labels(self, target):
-        if self.return_sequences or self._label_binarizer.y_type_ == "multilabel-indicator":
+        if (
+            self.return_sequences
+            or self._label_binarizer.y_type_ == "multilabel-indicator"
+        ):
             return None
         return target if target.ndim == 1 else target[:, 0]
 
@@ -272,8 +298,11 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
 
 
 ScratchRNNClassifier.__doc__ = ScratchRNNClassifier.__doc__.replace(
-    "<<PARAMETERS>>", parameters_doc(
-        stratified=" (stratified)", metric="accuracy",
+    "<<PARAMETERS>>",
+    parameters_doc(
+        stratified=" (stratified)",
+        metric="accuracy",
         per_step="one label per time step; ``y`` has shape (n_samples, "
-                 "n_timesteps)\n        (or is a ragged list matching ragged ``X``).",
-    ))
+        "n_timesteps)\n        (or is a ragged list matching ragged ``X``).",
+    ),
+)

@@ -41,17 +41,23 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     >>> from sklearn_rnn import ScratchRNNClassifier, check_gradients
     >>> rng = np.random.RandomState(0)
     >>> X, y = rng.randn(6, 4, 2), np.array([0, 1, 2, 0, 1, 2])
-    >>> errors = check_gradients(ScratchRNNClassifier(hidden_size=3, random_state=0), X, y)
+    >>> clf = ScratchRNNClassifier(hidden_size=3, random_state=0)
+    >>> errors = check_gradients(clf, X, y)
     >>> list(errors)[:3]
     ['0.SimpleRNN.kernel', '0.SimpleRNN.recurrent_kernel', '0.SimpleRNN.bias']
     >>> max(errors.values()) < 1e-6
     True
     """
-    probe = clone(estimator).set_params(dtype="float64", max_iter=1, early_stopping=False,
-                                        warm_start=False, verbose=False)
+    probe = clone(estimator).set_params(
+        dtype="float64",
+        max_iter=1,
+        early_stopping=False,
+        warm_start=False,
+        verbose=False,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        probe.fit(X, y, sample_weight=sample_weight)    # builds the network and encoders
+        probe.fit(X, y, sample_weight=sample_weight)  # builds the network and encoders
     if hasattr(estimator, "network_"):
         for mine, fitted in zip(probe.network_.params, estimator.network_.params):
             mine[...] = fitted

@@ -15,7 +15,7 @@ from ._targets import per_step_target
 from .exceptions import TrainingDivergedError
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 
-#: Working-memory budget (bytes) of one prediction chunk; see README "Errors and limits".
+#: Working memory (bytes) of one prediction chunk; see README "Errors and limits".
 PREDICT_CHUNK_BYTES = 64 * 2**20
 
 
@@ -30,9 +30,11 @@ class InferenceMixin(TransformerMixin):
         """
         values, mask = sequences
         n, t = values.shape[:2]
-        built = self._architecture     # not get_params(): set_params may have changed it
-        width = max(values.shape[2] if values.ndim == 3 else built["embedding_dim"],
-                    built["hidden_size"] * (2 if built["bidirectional"] else 1))
+        built = self._architecture  # not get_params(): set_params may have changed it
+        width = max(
+            values.shape[2] if values.ndim == 3 else built["embedding_dim"],
+            built["hidden_size"] * (2 if built["bidirectional"] else 1),
+        )
         layers = len(self.network_.layers)
         itemsize = np.dtype(self.dtype_).itemsize
         rows = max(1, PREDICT_CHUNK_BYTES // (t * width * layers * itemsize))
@@ -49,7 +51,9 @@ class InferenceMixin(TransformerMixin):
     def _predictions(self, sequences):
         """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step."""
         with np.errstate(over="ignore", invalid="ignore"):
-            output = self._predict_chunks(sequences, lambda net, x, m: net.predict(x, m))
+            output = self._predict_chunks(
+                sequences, lambda net, x, m: net.predict(x, m)
+            )
         if not np.isfinite(output).all():
             raise TrainingDivergedError(
                 "The network's output overflowed to infinity or NaN on this input. Its "
@@ -69,8 +73,13 @@ class InferenceMixin(TransformerMixin):
             return self._metric(truth, predicted, sample_weight=sample_weight)
         values, mask = sequences
         valid = np.ones(values.shape[:2], bool) if mask is None else mask
-        weights = None if sample_weight is None else np.broadcast_to(
-            np.asarray(sample_weight, dtype=float)[:, None], valid.shape)[valid]
+        weights = (
+            None
+            if sample_weight is None
+            else np.broadcast_to(
+                np.asarray(sample_weight, dtype=float)[:, None], valid.shape
+            )[valid]
+        )
         return self._metric(truth[valid], predicted[valid], sample_weight=weights)
 
     def _per_step_score(self, X, y, sample_weight):
@@ -97,7 +106,10 @@ class InferenceMixin(TransformerMixin):
         ndarray
         """
         check_is_fitted(self, "network_")
-        if self.return_sequences and _get_output_config("transform", self)["dense"] != "default":
+        if (
+            self.return_sequences
+            and _get_output_config("transform", self)["dense"] != "default"
+        ):
             raise ValueError(
                 "With return_sequences=True, transform returns a 3-D array (n_samples, "
                 "n_timesteps, n_features), which cannot be a DataFrame; use "
@@ -107,7 +119,7 @@ class InferenceMixin(TransformerMixin):
         return self._predict_chunks(sequences, lambda net, x, m: net.features(x, m))
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``, ...
+        """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``...
 
         Parameters
         ----------

@@ -56,23 +56,37 @@ PARAMETER_CONSTRAINTS = {
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
-    "dtype": [StrOptions({"auto", "float32", "float64"}),
-              Options(type, {np.float32, np.float64})],
+    "dtype": [
+        StrOptions({"auto", "float32", "float64"}),
+        Options(type, {np.float32, np.float64}),
+    ],
 }
 
 #: Hyperparameters that shape the network: a warm start or partial_fit
 #: cannot continue with a network built with other values.
 ARCHITECTURE_PARAMS = (
-    "hidden_size", "num_layers", "bidirectional", "activation", "pooling",
-    "return_sequences", "dense_layers", "dense_activation", "embedding_dim",
-    "vocab_size", "dtype",
+    "hidden_size",
+    "num_layers",
+    "bidirectional",
+    "activation",
+    "pooling",
+    "return_sequences",
+    "dense_layers",
+    "dense_activation",
+    "embedding_dim",
+    "vocab_size",
+    "dtype",
 )
 
 
 def check_dense_layers(dense_layers):
     """Raise a ValueError naming ``dense_layers`` unless it holds positive ints."""
     for units in dense_layers:
-        if isinstance(units, (bool, np.bool_)) or not isinstance(units, Integral) or units < 1:
+        if (
+            isinstance(units, (bool, np.bool_))
+            or not isinstance(units, Integral)
+            or units < 1
+        ):
             raise ValueError(
                 f"dense_layers must hold positive integers (the sizes of hidden dense "
                 f"layers); got {units!r} in {tuple(dense_layers)!r}."
@@ -83,16 +97,22 @@ def architecture(params):
     """The network-shaping part of ``params`` (a ``get_params()`` dict)."""
     shape = {name: params[name] for name in ARCHITECTURE_PARAMS}
     shape["dense_layers"] = tuple(int(units) for units in shape["dense_layers"])
-    shape["dtype"] = params["dtype"] if isinstance(params["dtype"], str) else np.dtype(
-        params["dtype"]).name
-    shape["dropout"] = params["dropout"] > 0   # the rate itself can change
+    shape["dtype"] = (
+        params["dtype"]
+        if isinstance(params["dtype"], str)
+        else np.dtype(params["dtype"]).name
+    )
+    shape["dropout"] = params["dropout"] > 0  # the rate itself can change
     return shape
 
 
 def parameters_doc(stratified, metric, per_step):
     """The numpydoc "Parameters" section shared by both estimators."""
-    return (_PARAMETERS_DOC.replace("<<stratified>>", stratified)
-            .replace("<<metric>>", metric).replace("<<per_step>>", per_step))
+    return (
+        _PARAMETERS_DOC.replace("<<stratified>>", stratified)
+        .replace("<<metric>>", metric)
+        .replace("<<per_step>>", per_step)
+    )
 
 
 _PARAMETERS_DOC = """\

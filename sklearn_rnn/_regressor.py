@@ -10,68 +10,72 @@ from sklearn.utils.validation import check_array
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
 from ._params import parameters_doc
-from .persistence import register_model_class
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SquaredError
+from .persistence import register_model_class
 
 
 @register_model_class
 class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     """Recurrent neural network regressor: Elman RNN trained by BPTT, in NumPy.
 
-    Reads each input sequence with one or more SimpleRNN layers, summarises it
-    (last state, mean or max over time) and maps it through dense layers to
-    one or more real outputs, trained on the half squared error; or, with
-    ``return_sequences=True``, predicts at every time step.
+        Reads each input sequence with one or more SimpleRNN layers, summarises it
+        (last state, mean or max over time) and maps it through dense layers to
+        one or more real outputs, trained on the half squared error; or, with
+        ``return_sequences=True``, predicts at every time step.
 
-<<PARAMETERS>>    Attributes
-    ----------
-    network_ : sklearn_rnn.nn.network.Network
-        The trained layers.
-    dtype_ : str
-        The precision the network computes in, "float32" or "float64".
-    vocab_size_ : int or None
-        Rows of the embedding table (None without ``embedding_dim``).
-    loss_curve_ : list of float
-        Mean training loss of each epoch.
-    validation_scores_ : list of float or None
-        Validation R² of each epoch with early stopping.
-    best_validation_score_ : float or None
-    best_loss_ : float
-    n_iter_ : int
-        Epochs run, cumulative over ``partial_fit`` and warm starts.
-    t_ : int
-        Training samples seen.
-    n_outputs_ : int
-        Number of regression targets.
-    n_features_in_ : int
-        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
-    n_step_features_ : int
-        Features per time step.
-    feature_names_in_ : ndarray of str
-        Defined when ``X`` is a DataFrame with string column names.
+    <<PARAMETERS>>    Attributes
+        ----------
+        network_ : sklearn_rnn.nn.network.Network
+            The trained layers.
+        dtype_ : str
+            The precision the network computes in, "float32" or "float64".
+        vocab_size_ : int or None
+            Rows of the embedding table (None without ``embedding_dim``).
+        loss_curve_ : list of float
+            Mean training loss of each epoch.
+        validation_scores_ : list of float or None
+            Validation R² of each epoch with early stopping.
+        best_validation_score_ : float or None
+        best_loss_ : float
+        n_iter_ : int
+            Epochs run, cumulative over ``partial_fit`` and warm starts.
+        t_ : int
+            Training samples seen.
+        n_outputs_ : int
+            Number of regression targets.
+        n_features_in_ : int
+            Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
+        n_step_features_ : int
+            Features per time step.
+        feature_names_in_ : ndarray of str
+            Defined when ``X`` is a DataFrame with string column names.
 
-    Examples
-    --------
-    Count the ones in binary sequences with a linear RNN of one unit (the
-    course's task, trained with full-batch Rprop):
+        Examples
+        --------
+        Count the ones in binary sequences with a linear RNN of one unit (the
+        course's task, trained with full-batch Rprop):
 
-    >>> import numpy as np
-    >>> from sklearn_rnn import ScratchRNNRegressor
-    >>> rng = np.random.RandomState(0)
-    >>> X = rng.randint(0, 2, size=(100, 10)).astype(float)
-    >>> reg = ScratchRNNRegressor(hidden_size=1, activation="identity",
-    ...                           solver="rprop", learning_rate_init=0.01,
-    ...                           max_iter=300, random_state=0)
-    >>> reg = reg.fit(X, X.sum(axis=1))
-    >>> round(float(reg.predict([[1.0] * 10])[0]))
-    10
+        >>> import numpy as np
+        >>> from sklearn_rnn import ScratchRNNRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randint(0, 2, size=(100, 10)).astype(float)
+        >>> reg = ScratchRNNRegressor(hidden_size=1, activation="identity",
+        ...                           solver="rprop", learning_rate_init=0.01,
+        ...                           max_iter=300, random_state=0)
+        >>> reg = reg.fit(X, X.sum(axis=1))
+        >>> round(float(reg.predict([[1.0] * 10])[0]))
+        10
     """
 
     _metric = staticmethod(r2_score)
     _score_dtype = np.float64
-    _fitted_scalars = {**BASE_SCALARS, "n_outputs_": (Integral,), "_single_output": (bool,)}
+    _fitted_scalars = {
+        **BASE_SCALARS,
+        "n_outputs_": (Integral,),
+        "_single_output": (bool,),
+    }
     _fitted_arrays = BASE_ARRAYS
 
     @with_callbacks
@@ -114,12 +118,16 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
                 y, _ = per_step_target(y, sequences, dtype=self.dtype_)
             step_ndim = 2
         else:
-            with np.errstate(over="ignore", invalid="ignore"):   # too large for dtype_: check_array's ValueError
+            with np.errstate(
+                over="ignore", invalid="ignore"
+            ):  # too large for dtype_: check_array's ValueError
                 y = check_array(y, ensure_2d=False, dtype=self.dtype_, input_name="y")
             check_target_length(y, sequences)
             step_ndim = 1
         if y.ndim not in (step_ndim, step_ndim + 1):
-            raise ValueError(f"y has {y.ndim} dimensions; expected {step_ndim} or {step_ndim + 1}.")
+            raise ValueError(
+                f"y has {y.ndim} dimensions; expected {step_ndim} or {step_ndim + 1}."
+            )
         single = y.ndim == step_ndim
         target = y[..., None] if single else y
         if reset:
@@ -138,7 +146,9 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         return self.n_outputs_, SquaredError()
 
     def _validation_score(self, sequences, target, sample_weight):
-        return self._weighted_metric(target, self._predictions(sequences), sample_weight, sequences)
+        return self._weighted_metric(
+            target, self._predictions(sequences), sample_weight, sequences
+        )
 
     def predict(self, X):
         """Predicted targets.
@@ -179,9 +189,12 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
 
 
 ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
-    "<<PARAMETERS>>", parameters_doc(
-        stratified="", metric="R² score",
+    "<<PARAMETERS>>",
+    parameters_doc(
+        stratified="",
+        metric="R² score",
         per_step="one target per time step; ``y`` has shape (n_samples, "
-                 "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
-                 "ragged list matching\n        ragged ``X``).",
-    ))
+        "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
+        "ragged list matching\n        ragged ``X``).",
+    ),
+)

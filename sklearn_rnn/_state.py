@@ -16,7 +16,8 @@ Examples
 >>> import numpy as np
 >>> from sklearn_rnn import ScratchRNNRegressor
 >>> X = np.random.RandomState(0).rand(20, 6)
->>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=2, random_state=0).fit(X, X.sum(1))
+>>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=2, random_state=0)
+>>> reg = reg.fit(X, X.sum(1))
 >>> state = export_state(reg)
 >>> state["scalars"]["n_iter_"], sorted(state["arrays"])[:2]
 (2, ['loss_curve_', 'rng_keys'])
@@ -60,8 +61,12 @@ def check_scalar_types(declared, values):
         if name not in values:
             raise ValueError(f"the fitted attribute {name} is missing")
         value = values[name]
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise ValueError(f"the fitted attribute {name} has an invalid value {value!r}")
+        if not isinstance(value, types) or (
+            isinstance(value, bool) and bool not in types
+        ):
+            raise ValueError(
+                f"the fitted attribute {name} has an invalid value {value!r}"
+            )
 
 
 def export_state(estimator):
@@ -74,7 +79,9 @@ def export_state(estimator):
         generator's keys), ``weights`` (parameters and optimizer slots, by
         name) and ``optimizer`` (its iteration count and slot names).
     """
-    scalars = {name: _plain(getattr(estimator, name)) for name in estimator._fitted_scalars}
+    scalars = {
+        name: _plain(getattr(estimator, name)) for name in estimator._fitted_scalars
+    }
     arrays = {}
     for name in estimator._fitted_arrays:
         value = getattr(estimator, name, None)
@@ -89,10 +96,19 @@ def export_state(estimator):
     network, optimizer = estimator.network_, estimator._optimizer
     weights = dict(zip(network.param_names, network.params))
     for slot, slot_arrays in optimizer.state.items():
-        weights.update((f"{slot}:{name}", array)
-                       for name, array in zip(network.param_names, slot_arrays))
-    return {"scalars": scalars, "arrays": arrays, "weights": weights,
-            "optimizer": {"iterations": optimizer.iterations, "slots": list(optimizer.state)}}
+        weights.update(
+            (f"{slot}:{name}", array)
+            for name, array in zip(network.param_names, slot_arrays)
+        )
+    return {
+        "scalars": scalars,
+        "arrays": arrays,
+        "weights": weights,
+        "optimizer": {
+            "iterations": optimizer.iterations,
+            "slots": list(optimizer.state),
+        },
+    }
 
 
 def _plain(value):
@@ -125,8 +141,11 @@ class Transaction:
 
     def __enter__(self):
         est = self.estimator
-        self.saved = {key: value for key, value in vars(est).items()
-                      if key not in CALLBACK_ATTRIBUTES}
+        self.saved = {
+            key: value
+            for key, value in vars(est).items()
+            if key not in CALLBACK_ATTRIBUTES
+        }
         for name in LIST_ATTRIBUTES:
             if isinstance(self.saved.get(name), list):
                 self.saved[name] = list(self.saved[name])
@@ -135,7 +154,7 @@ class Transaction:
         return self
 
     def protect(self, network, optimizer):
-        """Checkpoint ``optimizer``'s arrays (the network's parameters) before training."""
+        """Checkpoint ``optimizer``'s arrays (the network's weights) before training."""
         row_sparse = [i for i in network.sparse_rows]
         self.checkpoint = Checkpoint(optimizer, row_sparse=row_sparse)
         return self.checkpoint
@@ -143,7 +162,7 @@ class Transaction:
     def __exit__(self, exc_type, exc, traceback):
         if exc_type is None:
             return False
-        while True:   # an interrupt during the undo is absorbed: undo again
+        while True:  # an interrupt during the undo is absorbed: undo again
             try:
                 self._undo()
                 break
@@ -159,10 +178,13 @@ class Transaction:
             self.saved["_random_state"].set_state(self.rng_state)
         hyperparameters = est._get_param_names()
         for key in list(vars(est)):
-            if key not in self.saved and key not in CALLBACK_ATTRIBUTES and (
-                    key not in hyperparameters):
+            if (
+                key not in self.saved
+                and key not in CALLBACK_ATTRIBUTES
+                and (key not in hyperparameters)
+            ):
                 delattr(est, key)
         vars(est).update(self.saved)
-        for name in LIST_ATTRIBUTES:   # the lists themselves were appended to
+        for name in LIST_ATTRIBUTES:  # the lists themselves were appended to
             if isinstance(self.saved.get(name), list):
                 setattr(est, name, list(self.saved[name]))

@@ -46,7 +46,9 @@ class TrainingData:
         if not self.per_step:
             return x, mask, self.target[idx], self.sample_weight[idx]
         weights = self.sample_weight[idx].astype(self.weight_dtype)
-        weights = np.broadcast_to(weights, x.shape[:2]) if mask is None else mask * weights
+        weights = (
+            np.broadcast_to(weights, x.shape[:2]) if mask is None else mask * weights
+        )
         return x, mask, _time_major(self.target[idx]), weights
 
 
@@ -65,15 +67,25 @@ def divergence_message(what, estimator):
         fixes.append("set clip_norm (e.g. 1.0)")
     elif estimator.clip_norm > 1.0:
         fixes.append(f"a smaller clip_norm (now {estimator.clip_norm:g}; e.g. 1.0)")
-    if estimator.init in ("he", "normal") or estimator.recurrent_init in ("he", "normal"):
+    if estimator.init in ("he", "normal") or estimator.recurrent_init in (
+        "he",
+        "normal",
+    ):
         fixes.append("the default init='xavier' and recurrent_init='orthogonal'")
     if estimator.activation in ("relu", "identity"):
-        fixes.append(f"a bounded activation ('tanh' instead of {estimator.activation!r})")
-    return (f"Training diverged: the {what} became infinite or NaN. Try: "
-            + "; ".join(fixes) + ".")
+        fixes.append(
+            f"a bounded activation ('tanh' instead of {estimator.activation!r})"
+        )
+    return (
+        f"Training diverged: the {what} became infinite or NaN. Try: "
+        + "; ".join(fixes)
+        + "."
+    )
 
 
-def run_epoch(network, optimizer, data, batch_size, rng, shuffle, clip_norm, checkpoint=None):
+def run_epoch(
+    network, optimizer, data, batch_size, rng, shuffle, clip_norm, checkpoint=None
+):
     """One pass over ``data`` in mini-batches; returns the mean training loss.
 
     Row-sparse parameters (embedding tables) get lazy updates of the rows a

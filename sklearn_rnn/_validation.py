@@ -58,8 +58,9 @@ def pad_ragged(items, dtype, name="X"):
     """
     arrays = []
     for i, item in enumerate(items):
-        arr = check_array(item, ensure_2d=False, dtype=dtype, ensure_min_samples=0,
-                          input_name=name)
+        arr = check_array(
+            item, ensure_2d=False, dtype=dtype, ensure_min_samples=0, input_name=name
+        )
         if arr.ndim not in (1, 2):
             raise ValueError(
                 f"Each sequence of a ragged {name} must be 1-D (n_timesteps,) or 2-D "
@@ -129,17 +130,25 @@ def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None
             estimator.n_features_in_ = 1 if values.ndim == 2 else values.shape[2]
             estimator._fitted_on_2d = False
         if token_ids and values.ndim != 2:
-            raise ValueError("With embedding_dim set, each sequence must be 1-D token ids.")
+            raise ValueError(
+                "With embedding_dim set, each sequence must be 1-D token ids."
+            )
     else:
         valid = None
-        values = X if hasattr(X, "ndim") or hasattr(X, "iloc") else np.asarray(X, dtype=object)
+        values = (
+            X
+            if hasattr(X, "ndim") or hasattr(X, "iloc")
+            else np.asarray(X, dtype=object)
+        )
         if getattr(values, "ndim", 2) == 3 and not token_ids:
             values = check_array(X, allow_nd=True, dtype=dtype, input_name="X")
             if values.shape[1] == 0:
                 raise ValueError("X has 0 time steps; at least 1 is required.")
             _check_feature_names(estimator, values, reset=reset)
             if values.shape[2] == 0:
-                raise ValueError("X has 0 features per time step; at least 1 is required.")
+                raise ValueError(
+                    "X has 0 features per time step; at least 1 is required."
+                )
             if reset:
                 estimator.n_features_in_ = values.shape[2]
         elif reset or getattr(estimator, "_fitted_on_2d", True) or token_ids:
@@ -173,7 +182,7 @@ MAX_INFERRED_TABLE_BYTES = 2**30
 
 
 def input_float_dtype(X):
-    """The float dtype ``dtype="auto"`` computes in: float32 for float32 input, else float64.
+    """The dtype ``dtype="auto"`` computes in: float32 for float32 input, else float64.
 
     Examples
     --------
@@ -182,11 +191,15 @@ def input_float_dtype(X):
     """
     if isinstance(X, (list, tuple)) and X and all(hasattr(item, "dtype") for item in X):
         kinds = {np.dtype(item.dtype) for item in X}
-    elif hasattr(X, "dtypes") and not hasattr(X, "dtype"):   # a DataFrame
+    elif hasattr(X, "dtypes") and not hasattr(X, "dtype"):  # a DataFrame
         kinds = {np.dtype(d) if isinstance(d, np.dtype) else None for d in X.dtypes}
     else:
         kinds = {getattr(X, "dtype", None)}
-    return np.dtype(np.float32) if kinds == {np.dtype(np.float32)} else np.dtype(np.float64)
+    return (
+        np.dtype(np.float32)
+        if kinds == {np.dtype(np.float32)}
+        else np.dtype(np.float64)
+    )
 
 
 class SequenceInputMixin:
@@ -198,18 +211,28 @@ class SequenceInputMixin:
             return np.dtype(self.dtype_)
         if self.dtype != "auto":
             return np.dtype(self.dtype)
-        return np.dtype(np.float32) if self.embedding_dim is not None else input_float_dtype(X)
+        return (
+            np.dtype(np.float32)
+            if self.embedding_dim is not None
+            else input_float_dtype(X)
+        )
 
     def _validate_input(self, X, reset):
         # A fitted network reads what it was built for, whatever set_params said since.
-        embedding_dim = self.embedding_dim if reset else self._architecture["embedding_dim"]
+        embedding_dim = (
+            self.embedding_dim if reset else self._architecture["embedding_dim"]
+        )
         dtype = self._compute_dtype(X, reset)
         # A value beyond the dtype's range is reported by check_array as a
         # ValueError ("too large for dtype"); the cast's warning is noise.
         with np.errstate(over="ignore", invalid="ignore"):
             sequences = validate_sequences(
-                self, X, reset=reset, token_ids=embedding_dim is not None,
-                dtype=dtype.type, mask_value=self.mask_value,
+                self,
+                X,
+                reset=reset,
+                token_ids=embedding_dim is not None,
+                dtype=dtype.type,
+                mask_value=self.mask_value,
             )
         if reset:
             self.dtype_ = dtype.name
@@ -218,7 +241,9 @@ class SequenceInputMixin:
             return sequences
         values = sequences.values
         if reset:
-            self.vocab_size_ = self.vocab_size or self._inferred_vocab_size(values, dtype)
+            self.vocab_size_ = self.vocab_size or self._inferred_vocab_size(
+                values, dtype
+            )
         if values.size and values.max() >= self.vocab_size_:
             # Ids never seen at fit time read the out-of-vocabulary row 1.
             values = np.where(values >= self.vocab_size_, 1, values)
@@ -230,7 +255,8 @@ class SequenceInputMixin:
         table_bytes = rows * self.embedding_dim * dtype.itemsize
         if table_bytes > MAX_INFERRED_TABLE_BYTES:
             raise ValueError(
-                f"X holds the token id {largest}, so with vocab_size=None the embedding "
+                f"X holds the token id {largest}, so with vocab_size=None the "
+                "embedding "
                 f"table would need {rows} rows x {self.embedding_dim} = "
                 f"{table_bytes / 2**30:.1f} GiB. Pass vocab_size (e.g. a fitted "
                 "SequenceVectorizer's n_tokens_): larger ids then read the "

@@ -57,8 +57,14 @@ class LossCurveDisplay:
     'Validation score'
     """
 
-    def __init__(self, *, loss_curve, validation_scores=None, score_name="Validation score",
-                 estimator_name=None):
+    def __init__(
+        self,
+        *,
+        loss_curve,
+        validation_scores=None,
+        score_name="Validation score",
+        estimator_name=None,
+    ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
         self.score_name = score_name
@@ -91,7 +97,10 @@ class LossCurveDisplay:
         loss = np.asarray(self.loss_curve, dtype=float)
         epochs = np.arange(1, len(loss) + 1)
         (self.line_,) = ax.plot(
-            epochs, loss, **{"label": "Training loss", "color": "tab:blue", **(loss_kw or {})})
+            epochs,
+            loss,
+            **{"label": "Training loss", "color": "tab:blue", **(loss_kw or {})},
+        )
         ax.set(xlabel="Epoch", ylabel="Training loss")
         lines = [self.line_]
         self.validation_ax_ = self.validation_line_ = None
@@ -99,8 +108,14 @@ class LossCurveDisplay:
             self.validation_ax_ = ax.twinx()
             scores = np.asarray(self.validation_scores, dtype=float)
             (self.validation_line_,) = self.validation_ax_.plot(
-                np.arange(1, len(scores) + 1), scores,
-                **{"label": self.score_name, "color": "tab:orange", **(validation_kw or {})})
+                np.arange(1, len(scores) + 1),
+                scores,
+                **{
+                    "label": self.score_name,
+                    "color": "tab:orange",
+                    **(validation_kw or {}),
+                },
+            )
             self.validation_ax_.set_ylabel(self.score_name)
             lines.append(self.validation_line_)
             # draw ``ax`` (and so the legend) above the twin axes
@@ -114,8 +129,9 @@ class LossCurveDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, name=None, loss_kw=None,
-                       validation_kw=None):
+    def from_estimator(
+        cls, estimator, *, ax=None, name=None, loss_kw=None, validation_kw=None
+    ):
         """Plot the ``loss_curve_`` and ``validation_scores_`` of a fitted estimator.
 
         Works with any estimator that has these attributes:
@@ -161,7 +177,11 @@ class LossCurveDisplay:
         display = cls(
             loss_curve=estimator.loss_curve_,
             validation_scores=getattr(estimator, "validation_scores_", None),
-            score_name="Validation accuracy" if is_classifier(estimator) else "Validation R²",
+            score_name="Validation accuracy"
+            if is_classifier(estimator)
+            else "Validation R²",
             estimator_name=type(estimator).__name__,
         )
-        return display.plot(ax=ax, name=name, loss_kw=loss_kw, validation_kw=validation_kw)
+        return display.plot(
+            ax=ax, name=name, loss_kw=loss_kw, validation_kw=validation_kw
+        )

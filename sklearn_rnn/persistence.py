@@ -63,8 +63,18 @@ MAX_TEXT_BYTES = 2**20
 _TEXT_ENTRIES = ("format", "format_version", "estimator", "params", "state")
 #: Errors that reading a corrupt or tampered file can raise; all are reported
 #: as one ValueError.
-_CORRUPT_FILE_ERRORS = (ValueError, TypeError, KeyError, IndexError, EOFError, OSError,
-                        zipfile.BadZipFile, zlib.error, RecursionError, OverflowError)
+_CORRUPT_FILE_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    EOFError,
+    OSError,
+    zipfile.BadZipFile,
+    zlib.error,
+    RecursionError,
+    OverflowError,
+)
 
 
 def register_model_class(cls):
@@ -105,23 +115,34 @@ def save_model(estimator, path):
     """
     name = type(estimator).__name__
     if _CLASSES.get(name) is not type(estimator):
-        raise TypeError(f"save_model stores {' and '.join(sorted(_CLASSES))} estimators "
-                        f"only; got {type(estimator).__qualname__}.")
+        raise TypeError(
+            f"save_model stores {' and '.join(sorted(_CLASSES))} estimators "
+            f"only; got {type(estimator).__qualname__}."
+        )
     check_is_fitted(estimator, "network_")
     params = _storable_params(estimator)
-    changed = sorted(key for key, value in architecture(estimator.get_params(deep=False)).items()
-                     if estimator._architecture[key] != value)
+    changed = sorted(
+        key
+        for key, value in architecture(estimator.get_params(deep=False)).items()
+        if estimator._architecture[key] != value
+    )
     if changed:
         raise ValueError(
             f"This {name} cannot be saved: its fitted network does not match its "
-            f"hyperparameters ({', '.join(changed)} changed with set_params after fit). "
+            f"hyperparameters ({', '.join(changed)} changed with set_params after "
+            "fit). "
             "Refit it first."
         )
     state = export_state(estimator)
-    arrays = {"format": np.array(_MAGIC), "format_version": np.array(FORMAT_VERSION),
-              "estimator": np.array(name), "params": np.array(json.dumps(params)),
-              "state": np.array(json.dumps({"scalars": state["scalars"],
-                                            "optimizer": state["optimizer"]}))}
+    arrays = {
+        "format": np.array(_MAGIC),
+        "format_version": np.array(FORMAT_VERSION),
+        "estimator": np.array(name),
+        "params": np.array(json.dumps(params)),
+        "state": np.array(
+            json.dumps({"scalars": state["scalars"], "optimizer": state["optimizer"]})
+        ),
+    }
     arrays.update((f"array:{key}", value) for key, value in state["arrays"].items())
     arrays.update((f"weight:{key}", value) for key, value in state["weights"].items())
     _write_atomically(path, arrays)
@@ -135,8 +156,10 @@ def _storable_params(estimator):
     seed = params["random_state"]
     params["random_state"] = int(seed) if isinstance(seed, Integral) else None
     params["dense_layers"] = [int(units) for units in params["dense_layers"]]
-    return {key: value.item() if isinstance(value, np.generic) else value
-            for key, value in params.items()}
+    return {
+        key: value.item() if isinstance(value, np.generic) else value
+        for key, value in params.items()
+    }
 
 
 def _write_atomically(path, arrays):
@@ -223,8 +246,10 @@ class _Reader:
             if not info.filename.endswith(".npy") or info.filename[:-4] in self.entries:
                 raise ValueError(f"unexpected entry {info.filename!r}")
             if info.file_size > file_size:
-                raise ValueError(f"entry {info.filename!r} would unpack to {info.file_size} "
-                                 f"bytes, more than the file's {file_size}")
+                raise ValueError(
+                    f"entry {info.filename!r} would unpack to {info.file_size} "
+                    f"bytes, more than the file's {file_size}"
+                )
             self.entries[info.filename[:-4]] = info
         self.used = set()
 
@@ -233,12 +258,15 @@ class _Reader:
             raise ValueError("it was not written by sklearn_rnn.persistence.save_model")
         version = self.array("format_version", kinds="iu", shape=())
         if version != FORMAT_VERSION:
-            raise ValueError(f"unsupported format version {version.tolist()!r} (this "
-                             f"sklearn_rnn reads version {FORMAT_VERSION}; refit and save)")
+            raise ValueError(
+                f"unsupported format version {version.tolist()!r} (this "
+                f"sklearn_rnn reads version {FORMAT_VERSION}; refit and save)"
+            )
         name = self._text("estimator")
         if name not in _CLASSES:
-            raise ValueError(f"unknown estimator class {name!r}; expected one of "
-                             f"{sorted(_CLASSES)}")
+            raise ValueError(
+                f"unknown estimator class {name!r}; expected one of {sorted(_CLASSES)}"
+            )
         est = _estimator_from_params(_CLASSES[name], self._json("params"))
         state = self._json("state")
         if not isinstance(state, dict) or not isinstance(state.get("scalars"), dict):
@@ -246,7 +274,7 @@ class _Reader:
         self._restore_attributes(est, state["scalars"])
         n_outputs, loss = est._target_encoding()
         self._check_size(est, n_outputs)
-        rng = np.random.RandomState(0)    # its state is replaced below
+        rng = np.random.RandomState(0)  # its state is replaced below
         est._build(n_outputs, loss, rng)  # the dropout layers share ``rng``
         self._restore_weights(est, state.get("optimizer"))
         keys = self.array("array:rng_keys", kinds="u", shape=(624,))
@@ -264,13 +292,19 @@ class _Reader:
             raise ValueError("the stored random state is invalid")
         for name in est._fitted_scalars:
             setattr(est, name, scalars[name])
-        if est.dtype_ not in ("float32", "float64") or est.dtype not in ("auto", est.dtype_):
+        if est.dtype_ not in ("float32", "float64") or est.dtype not in (
+            "auto",
+            est.dtype_,
+        ):
             raise ValueError(f"invalid dtype_ {est.dtype_!r} for dtype={est.dtype!r}")
         if min(est.n_features_in_, est.n_step_features_) < 1:
             raise ValueError("n_features_in_ and n_step_features_ must be positive")
         vocab = est.vocab_size_
-        if (vocab is None) != (est.embedding_dim is None) or vocab is not None and (
-                vocab < 2 or est.vocab_size not in (None, vocab)):
+        if (
+            (vocab is None) != (est.embedding_dim is None)
+            or vocab is not None
+            and (vocab < 2 or est.vocab_size not in (None, vocab))
+        ):
             raise ValueError(f"invalid vocab_size_ {vocab!r}")
         for name, (kinds, required) in est._fitted_arrays.items():
             if f"array:{name}" not in self.entries:
@@ -301,24 +335,36 @@ class _Reader:
         count += sum(est.dense_layers)
         needed = count * np.dtype(est.dtype_).itemsize
         if needed > self.file_size:
-            raise ValueError(f"its hyperparameters call for at least {needed} bytes of "
-                             f"weights, but the file has {self.file_size} bytes")
+            raise ValueError(
+                f"its hyperparameters call for at least {needed} bytes of "
+                f"weights, but the file has {self.file_size} bytes"
+            )
 
     def _restore_weights(self, est, optimizer_state):
         network, optimizer = est.network_, est._optimizer
-        if not isinstance(optimizer_state, dict) or optimizer_state.get("slots") != list(
-                optimizer.state):
-            raise ValueError(f"the optimizer state does not match solver={est.solver!r}")
+        if not isinstance(optimizer_state, dict) or optimizer_state.get(
+            "slots"
+        ) != list(optimizer.state):
+            raise ValueError(
+                f"the optimizer state does not match solver={est.solver!r}"
+            )
         iterations = optimizer_state.get("iterations")
-        if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 0:
+        if (
+            not isinstance(iterations, int)
+            or isinstance(iterations, bool)
+            or iterations < 0
+        ):
             raise ValueError(f"invalid optimizer iteration count {iterations!r}")
         targets = list(zip(network.param_names, network.params))
         for slot, arrays in optimizer.state.items():
-            targets += [(f"{slot}:{name}", array)
-                        for name, array in zip(network.param_names, arrays)]
+            targets += [
+                (f"{slot}:{name}", array)
+                for name, array in zip(network.param_names, arrays)
+            ]
         for name, target in targets:
-            values = self.array(f"weight:{name}", kinds="f", shape=target.shape,
-                                dtype=target.dtype)
+            values = self.array(
+                f"weight:{name}", kinds="f", shape=target.shape, dtype=target.dtype
+            )
             if not np.isfinite(values).all():
                 raise ValueError(f"weight:{name} holds non-finite values")
             np.copyto(target, values)
@@ -331,15 +377,26 @@ class _Reader:
         self.used.add(key)
         with self.archive.open(info) as fp:
             version = np.lib.format.read_magic(fp)
-            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                           else np.lib.format.read_array_header_2_0)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
             stored_shape, fortran, stored_dtype = read_header(fp)
-            if stored_dtype.hasobject or stored_dtype.kind not in kinds or fortran or (
-                    shape is not None and stored_shape != shape) or (
-                    dtype is not None and stored_dtype != dtype):
-                wanted = f"shape {shape}" + (f" and dtype {np.dtype(dtype)}" if dtype else "")
-                raise ValueError(f"{key} has shape {stored_shape} and dtype {stored_dtype}; "
-                                 f"expected {wanted} of kind {kinds!r}")
+            if (
+                stored_dtype.hasobject
+                or stored_dtype.kind not in kinds
+                or fortran
+                or (shape is not None and stored_shape != shape)
+                or (dtype is not None and stored_dtype != dtype)
+            ):
+                wanted = f"shape {shape}" + (
+                    f" and dtype {np.dtype(dtype)}" if dtype else ""
+                )
+                raise ValueError(
+                    f"{key} has shape {stored_shape} and dtype {stored_dtype}; "
+                    f"expected {wanted} of kind {kinds!r}"
+                )
             nbytes = int(np.prod(stored_shape, dtype=object)) * stored_dtype.itemsize
             if nbytes > info.file_size:
                 raise ValueError(f"{key} is truncated")

@@ -23,12 +23,28 @@ class EpochRecorder:
     def teardown(self, estimator, context):
         pass
 
-    def on_fit_task_begin(self, estimator, context, *, X=None, y=None, metadata=None,
-                          fitted_estimator=None):
+    def on_fit_task_begin(
+        self,
+        estimator,
+        context,
+        *,
+        X=None,
+        y=None,
+        metadata=None,
+        fitted_estimator=None,
+    ):
         pass
 
-    def on_fit_task_end(self, estimator, context, *, X=None, y=None, metadata=None,
-                        fitted_estimator=None):
+    def on_fit_task_end(
+        self,
+        estimator,
+        context,
+        *,
+        X=None,
+        y=None,
+        metadata=None,
+        fitted_estimator=None,
+    ):
         self.ends.append((context.task_name, fitted_estimator))
         epochs = sum(name == "epoch" for name, _ in self.ends)
         return self.stop_after is not None and epochs >= self.stop_after
@@ -53,7 +69,9 @@ def test_each_epoch_is_a_subtask_with_a_ready_to_predict_estimator(data):
     snapshot = recorder.ends[0][1]
     assert snapshot is not clf and snapshot.n_iter_ == 1
     assert snapshot.predict(X).shape == (40,)
-    np.testing.assert_array_equal(recorder.ends[-1][1].predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(
+        recorder.ends[-1][1].predict_proba(X), clf.predict_proba(X)
+    )
 
 
 def test_a_callback_can_stop_training_without_a_convergence_warning(data):

@@ -17,7 +17,7 @@ from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDiver
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 SMALL = dict(hidden_size=8, random_state=0, batch_size=16)
-X_BIG = np.random.RandomState(1).randn(64, 8, 2) * 1e3   # 4 batches: diverges mid-epoch
+X_BIG = np.random.RandomState(1).randn(64, 8, 2) * 1e3  # 4 batches: diverges mid-epoch
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +42,17 @@ def bound(clf):
 
 
 # ---------------------------------------------------------------- item 2
-@pytest.mark.parametrize("bad", [
-    lambda clf: clf.partial_fit(np.full((4, 8, 2), np.nan), [0, 1, 0, 1]),
-    lambda clf: clf.partial_fit(np.zeros((4, 8, 3)), [0, 1, 0, 1]),
-    lambda clf: clf.set_params(learning_rate_init=1e300, clip_norm=None, solver="sgd")
-    .partial_fit(X_BIG, np.arange(64) % 2),
-], ids=["nan-batch", "wrong-features", "diverging-batch"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda clf: clf.partial_fit(np.full((4, 8, 2), np.nan), [0, 1, 0, 1]),
+        lambda clf: clf.partial_fit(np.zeros((4, 8, 3)), [0, 1, 0, 1]),
+        lambda clf: clf.set_params(
+            learning_rate_init=1e300, clip_norm=None, solver="sgd"
+        ).partial_fit(X_BIG, np.arange(64) % 2),
+    ],
+    ids=["nan-batch", "wrong-features", "diverging-batch"],
+)
 def test_a_rejected_partial_fit_changes_nothing_and_training_goes_on(data, bad):
     X, y = data
     clean = stream(ScratchRNNClassifier(**SMALL), X, y, 6)
@@ -59,8 +64,9 @@ def test_a_rejected_partial_fit_changes_nothing_and_training_goes_on(data, bad):
         finally:
             clf.set_params(**params)
 
-    rejected = stream(ScratchRNNClassifier(**SMALL), X, y, 6, bad_call_at=3,
-                      bad=bad_then_restore)
+    rejected = stream(
+        ScratchRNNClassifier(**SMALL), X, y, 6, bad_call_at=3, bad=bad_then_restore
+    )
     assert bound(rejected)
     assert_array_equal(rejected.predict_proba(X), clean.predict_proba(X))
     assert rejected.n_iter_ == clean.n_iter_ == 6
@@ -90,10 +96,12 @@ def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(data, monkeypatch):
 
 def test_a_rejected_warm_start_fit_keeps_the_model_and_training_goes_on(data):
     X, y = data
-    clean = ScratchRNNClassifier(max_iter=3, warm_start=True, **SMALL).fit(X, y).fit(X, y)
+    clean = (
+        ScratchRNNClassifier(max_iter=3, warm_start=True, **SMALL).fit(X, y).fit(X, y)
+    )
     clf = ScratchRNNClassifier(max_iter=3, warm_start=True, **SMALL).fit(X, y)
     with pytest.raises(ValueError):
-        clf.fit(X, np.where(y == 0, 0, 7))              # an unseen label
+        clf.fit(X, np.where(y == 0, 0, 7))  # an unseen label
     assert bound(clf)
     clf.fit(X, y)
     assert_array_equal(clf.predict_proba(X), clean.predict_proba(X))
@@ -101,8 +109,10 @@ def test_a_rejected_warm_start_fit_keeps_the_model_and_training_goes_on(data):
 
 def test_interrupts_every_50_microseconds_never_strip_hyperparameters(data):
     X, y = data
-    estimators = [ScratchRNNClassifier(hidden_size=4, batch_size=8, random_state=i)
-                  for i in range(80)]
+    estimators = [
+        ScratchRNNClassifier(hidden_size=4, batch_size=8, random_state=i)
+        for i in range(80)
+    ]
     hyperparameters = ScratchRNNClassifier().get_params().keys()
     armed = [True]
 
@@ -139,7 +149,9 @@ def test_one_stray_token_id_cannot_size_the_embedding_table():
     clf = ScratchRNNClassifier(embedding_dim=8, hidden_size=4, max_iter=1)
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match=r"token id 1000000000.*29\.8 GiB.*vocab_size"):
+        with pytest.raises(
+            ValueError, match=r"token id 1000000000.*29\.8 GiB.*vocab_size"
+        ):
             clf.fit(ids, [0, 1, 0, 1])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -151,8 +163,9 @@ def test_one_stray_token_id_cannot_size_the_embedding_table():
 @pytest.mark.parametrize("huge", [np.uint64(2**64 - 1), np.uint64(2**63), 1e20])
 def test_huge_ids_read_the_out_of_vocabulary_row_and_never_wrap(huge):
     ids = np.array([[2, 3, 4], [5, 6, 7], [2, 5, 3], [7, 6, 4]])
-    clf = ScratchRNNClassifier(embedding_dim=3, hidden_size=4, vocab_size=10, max_iter=2,
-                               random_state=0).fit(ids, [0, 1, 0, 1])
+    clf = ScratchRNNClassifier(
+        embedding_dim=3, hidden_size=4, vocab_size=10, max_iter=2, random_state=0
+    ).fit(ids, [0, 1, 0, 1])
     dtype = np.float64 if isinstance(huge, float) else np.uint64
     probe = np.array([[2, 3, 1]], dtype=dtype)
     oov = clf.predict_proba(probe)
@@ -160,7 +173,8 @@ def test_huge_ids_read_the_out_of_vocabulary_row_and_never_wrap(huge):
     assert_array_equal(clf.predict_proba(probe), oov)
     with pytest.raises(ValueError, match="token id"):
         ScratchRNNClassifier(embedding_dim=3, max_iter=1).fit(
-            np.vstack([probe, probe]), [0, 1])
+            np.vstack([probe, probe]), [0, 1]
+        )
 
 
 # ---------------------------------------------------------------- item 5
@@ -175,7 +189,7 @@ def test_predicting_during_training_neither_crashes_it_nor_changes_it(data):
             try:
                 clf.predict_proba(X[:7])
                 clf.transform(X[:5])
-            except Exception as exc:   # pragma: no cover - reported below
+            except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
     thread = threading.Thread(target=predict_until_done)
@@ -190,7 +204,9 @@ def test_predicting_during_training_neither_crashes_it_nor_changes_it(data):
 
 
 def blas_threads():
-    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return [
+        lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+    ]
 
 
 def test_concurrent_predictions_leave_the_blas_threads_as_found(data):
@@ -228,10 +244,19 @@ def test_warm_start_then_early_stopping(data):
     assert clf.best_validation_score_ == max(clf.validation_scores_)
 
 
-@pytest.mark.parametrize("change", [
-    {"hidden_size": 5}, {"num_layers": 2}, {"bidirectional": True}, {"pooling": "mean"},
-    {"dense_layers": (3,)}, {"dtype": "float32"}, {"activation": "relu"}, {"dropout": 0.2},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"hidden_size": 5},
+        {"num_layers": 2},
+        {"bidirectional": True},
+        {"pooling": "mean"},
+        {"dense_layers": (3,)},
+        {"dtype": "float32"},
+        {"activation": "relu"},
+        {"dropout": 0.2},
+    ],
+)
 def test_warm_start_with_a_new_architecture_trains_a_new_network(data, change):
     X, y = data
     clf = ScratchRNNClassifier(max_iter=1, warm_start=True, **SMALL).fit(X, y)
@@ -240,7 +265,9 @@ def test_warm_start_with_a_new_architecture_trains_a_new_network(data, change):
         clf.fit(X, y)
     assert clf.n_iter_ == 1
     assert clf._architecture == clf_architecture(clf)
-    with pytest.raises(ValueError, match=f"partial_fit cannot continue.*{next(iter(change))}"):
+    with pytest.raises(
+        ValueError, match=f"partial_fit cannot continue.*{next(iter(change))}"
+    ):
         clf.set_params(**ScratchRNNClassifier(**SMALL).get_params()).partial_fit(X, y)
 
 
@@ -250,9 +277,15 @@ def clf_architecture(clf):
     return architecture(clf.get_params())
 
 
-@pytest.mark.parametrize("param, value", [
-    ("solver", "bogus"), ("batch_size", 0), ("learning_rate_init", -0.01), ("dropout", 1.5),
-])
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("solver", "bogus"),
+        ("batch_size", 0),
+        ("learning_rate_init", -0.01),
+        ("dropout", 1.5),
+    ],
+)
 def test_partial_fit_validates_hyperparameters_set_after_fitting(data, param, value):
     X, y = data
     clf = ScratchRNNClassifier(max_iter=1, **SMALL).fit(X, y)
@@ -284,22 +317,41 @@ def test_values_beyond_float32_are_an_error_without_warnings(data, Est):
 def test_partial_fit_with_other_classes_is_an_error(data):
     X, y = data
     clf = ScratchRNNClassifier(**SMALL).partial_fit(X, y, classes=[0, 1])
-    clf.partial_fit(X, y, classes=[1, 0])            # the same classes, in any order
+    clf.partial_fit(X, y, classes=[1, 0])  # the same classes, in any order
     with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] is not the same"):
         clf.partial_fit(X, y, classes=[0, 1, 2])
 
 
 def test_divergence_message_suggests_only_what_is_not_in_effect(data):
     X, y = data
-    clf = ScratchRNNRegressor(learning_rate_init=1e9, solver="sgd", dtype="float32",
-                              max_iter=3, clip_norm=1.0, **SMALL)
+    clf = ScratchRNNRegressor(
+        learning_rate_init=1e9,
+        solver="sgd",
+        dtype="float32",
+        max_iter=3,
+        clip_norm=1.0,
+        **SMALL,
+    )
     with pytest.raises(TrainingDivergedError) as info:
         clf.fit(X * 1e4, y * 1e30)
     message = str(info.value)
     assert "lower learning_rate_init (now 1e+09)" in message
-    assert "clip_norm" not in message and "init=" not in message and "activation" not in message
-    reckless = ScratchRNNRegressor(learning_rate_init=1e9, solver="sgd", dtype="float32",
-                                   clip_norm=None, init="he", activation="relu", max_iter=3,
-                                   **SMALL)
-    with pytest.raises(TrainingDivergedError, match="set clip_norm.*init='xavier'.*'tanh'"):
+    assert (
+        "clip_norm" not in message
+        and "init=" not in message
+        and "activation" not in message
+    )
+    reckless = ScratchRNNRegressor(
+        learning_rate_init=1e9,
+        solver="sgd",
+        dtype="float32",
+        clip_norm=None,
+        init="he",
+        activation="relu",
+        max_iter=3,
+        **SMALL,
+    )
+    with pytest.raises(
+        TrainingDivergedError, match="set clip_norm.*init='xavier'.*'tanh'"
+    ):
         reckless.fit(X * 1e4, y * 1e30)

@@ -38,9 +38,16 @@ REVIEWS, LABELS = load_example().make_reviews(90, random_state=0)
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -50,29 +57,51 @@ def searches(order_task):
     rnn = ScratchRNNClassifier(hidden_size=4, max_iter=4, random_state=0)
     counted = make_pipeline(
         SequenceVectorizer(maxlen=14, max_features=30),
-        ScratchRNNClassifier(embedding_dim=4, vocab_size=32, max_iter=4, random_state=0))
+        ScratchRNNClassifier(
+            embedding_dim=4, vocab_size=32, max_iter=4, random_state=0
+        ),
+    )
     hashed = make_pipeline(
         HashingSequenceVectorizer(n_features=64, maxlen=14),
-        ScratchRNNClassifier(embedding_dim=4, vocab_size=66, max_iter=4, random_state=0))
+        ScratchRNNClassifier(
+            embedding_dim=4, vocab_size=66, max_iter=4, random_state=0
+        ),
+    )
     return {
         "rnn": (rnn, {"hidden_size": [4, 8], "solver": ["adam", "rmsprop"]}, X, y),
-        "SequenceVectorizer": (counted, {"scratchrnnclassifier__pooling": ["last", "max"],
-                                         "scratchrnnclassifier__hidden_size": [4, 8]},
-                               REVIEWS, LABELS),
-        "HashingSequenceVectorizer": (hashed, {
-            "scratchrnnclassifier__learning_rate_init": [0.01, 0.05]}, REVIEWS, LABELS),
+        "SequenceVectorizer": (
+            counted,
+            {
+                "scratchrnnclassifier__pooling": ["last", "max"],
+                "scratchrnnclassifier__hidden_size": [4, 8],
+            },
+            REVIEWS,
+            LABELS,
+        ),
+        "HashingSequenceVectorizer": (
+            hashed,
+            {"scratchrnnclassifier__learning_rate_init": [0.01, 0.05]},
+            REVIEWS,
+            LABELS,
+        ),
     }
 
 
-@pytest.mark.parametrize("name", ["rnn", "SequenceVectorizer", "HashingSequenceVectorizer"])
+@pytest.mark.parametrize(
+    "name", ["rnn", "SequenceVectorizer", "HashingSequenceVectorizer"]
+)
 def test_grid_search_scores_are_the_same_sequentially_on_loky_and_on_dask(
-        name, order_task, client):
+    name, order_task, client
+):
     estimator, grid, X, y = searches(order_task)[name]
 
     def scores(n_jobs):
         search = GridSearchCV(estimator, grid, cv=3, n_jobs=n_jobs).fit(X, y)
-        return {key: value for key, value in search.cv_results_.items()
-                if key.endswith("test_score")}
+        return {
+            key: value
+            for key, value in search.cv_results_.items()
+            if key.endswith("test_score")
+        }
 
     sequential = scores(None)
     with parallel_backend("loky"):
@@ -83,13 +112,14 @@ def test_grid_search_scores_are_the_same_sequentially_on_loky_and_on_dask(
     for key, expected in sequential.items():
         assert_array_equal(on_loky[key], expected, err_msg=f"loky {key}")
         assert_array_equal(on_dask[key], expected, err_msg=f"dask {key}")
-    assert len(set(sequential["mean_test_score"])) > 1   # the grid points differ
+    assert len(set(sequential["mean_test_score"])) > 1  # the grid points differ
 
 
 @pytest.mark.parametrize("backend", ["loky", "dask"])
-@pytest.mark.parametrize("hidden_size", [4, 128])   # both branches of _blas_limits
-def test_fits_in_worker_processes_use_one_blas_thread(backend, hidden_size, order_task,
-                                                      request):
+@pytest.mark.parametrize("hidden_size", [4, 128])  # both branches of _blas_limits
+def test_fits_in_worker_processes_use_one_blas_thread(
+    backend, hidden_size, order_task, request
+):
     """No oversubscription: each of the two workers fits with 1 BLAS thread.
 
     Small problems pin BLAS to 1 thread (``_blas_limits``); larger ones keep
@@ -99,17 +129,26 @@ def test_fits_in_worker_processes_use_one_blas_thread(backend, hidden_size, orde
     if backend == "dask":
         request.getfixturevalue("client")
 
-    class ThreadRecordingRNN(ScratchRNNClassifier):   # local: shipped by value
+    class ThreadRecordingRNN(ScratchRNNClassifier):  # local: shipped by value
         def _train(self, *args, **kwargs):
-            self.blas_threads_ = {info["num_threads"] for info in threadpool_info()
-                                  if info["user_api"] == "blas"}
+            self.blas_threads_ = {
+                info["num_threads"]
+                for info in threadpool_info()
+                if info["user_api"] == "blas"
+            }
             self.pid_ = os.getpid()
             return super()._train(*args, **kwargs)
 
     X, y = order_task[0][:120], order_task[1][:120]
     with parallel_backend(backend):
-        result = cross_validate(ThreadRecordingRNN(hidden_size=hidden_size, max_iter=1),
-                                X, y, cv=4, n_jobs=2, return_estimator=True)
+        result = cross_validate(
+            ThreadRecordingRNN(hidden_size=hidden_size, max_iter=1),
+            X,
+            y,
+            cv=4,
+            n_jobs=2,
+            return_estimator=True,
+        )
     fitted = result["estimator"]
     assert [est.blas_threads_ for est in fitted] == [{1}] * 4
     assert os.getpid() not in {est.pid_ for est in fitted}
@@ -123,14 +162,19 @@ def test_incremental_trains_out_of_core_like_a_partial_fit_loop(client):
     X, y = da.from_array(ids, chunks=(30, -1)), da.from_array(LABELS, chunks=30)
 
     def make():
-        return ScratchRNNClassifier(embedding_dim=4, vocab_size=vectorizer.n_tokens_,
-                                    hidden_size=8, pooling="max", learning_rate_init=0.05,
-                                    random_state=0)
+        return ScratchRNNClassifier(
+            embedding_dim=4,
+            vocab_size=vectorizer.n_tokens_,
+            hidden_size=8,
+            pooling="max",
+            learning_rate_init=0.05,
+            random_state=0,
+        )
 
     incremental = wrappers.Incremental(make(), scoring="accuracy", shuffle_blocks=False)
     incremental.fit(X, y, classes=[0, 1])
     reference = make()
-    for rows in np.array_split(np.arange(len(ids)), 3):   # the same row blocks
+    for rows in np.array_split(np.arange(len(ids)), 3):  # the same row blocks
         reference.partial_fit(ids[rows], LABELS[rows], classes=[0, 1])
     assert incremental.estimator_.n_iter_ == reference.n_iter_ == 3
     assert_array_equal(incremental.predict(X).compute(), reference.predict(ids))

@@ -1,4 +1,4 @@
-"""Estimator behaviour: fit/partial_fit/warm start/early stopping, outputs, sklearn tools."""
+"""Estimator behaviour: fit, partial_fit, warm start, early stopping, outputs, tools."""
 
 import warnings
 
@@ -81,12 +81,18 @@ def test_early_stopping_restores_best_validation_weights(binary_data, monkeypatc
         return score
 
     monkeypatch.setattr(ScratchRNNClassifier, "_validation_score", recording)
-    clf = ScratchRNNClassifier(hidden_size=8, early_stopping=True, n_iter_no_change=3,
-                               learning_rate_init=0.05, max_iter=60, random_state=0).fit(X, y)
+    clf = ScratchRNNClassifier(
+        hidden_size=8,
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.05,
+        max_iter=60,
+        random_state=0,
+    ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ == len(seen)
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     best = int(np.argmax(clf.validation_scores_))
-    assert best < clf.n_iter_ - 1          # it did stop after the best epoch
+    assert best < clf.n_iter_ - 1  # it did stop after the best epoch
     for param, best_param in zip(clf.network_.params, seen[best][1]):
         assert_array_equal(param, best_param)
 
@@ -130,16 +136,21 @@ def test_input_rules_2d_columns_and_3d_lengths():
     X2 = rng.randn(30, 5)
     reg = ScratchRNNRegressor(**FAST).fit(X2, X2[:, 0])
     assert reg.n_features_in_ == 5 and reg.n_step_features_ == 1
-    with pytest.raises(ValueError, match="X has 6 features, but ScratchRNNRegressor is expecting 5"):
+    with pytest.raises(
+        ValueError, match="X has 6 features, but ScratchRNNRegressor is expecting 5"
+    ):
         reg.predict(rng.randn(3, 6))
-    assert reg.predict(rng.randn(3, 9, 1)).shape == (3,)     # 3-D: any length
+    assert reg.predict(rng.randn(3, 9, 1)).shape == (3,)  # 3-D: any length
 
     X3 = rng.randn(30, 5, 2)
     reg = ScratchRNNRegressor(**FAST).fit(X3, X3[:, 0, 0])
     assert reg.n_features_in_ == 2
     assert reg.predict(rng.randn(4, 12, 2)).shape == (4,)
-    with pytest.raises(ValueError, match="3 features per time step, but ScratchRNNRegressor "
-                                         "was fitted with 2 features per time step"):
+    with pytest.raises(
+        ValueError,
+        match="3 features per time step, but ScratchRNNRegressor "
+        "was fitted with 2 features per time step",
+    ):
         reg.predict(rng.randn(4, 5, 3))
 
 
@@ -166,7 +177,9 @@ def test_transform_and_feature_names(binary_data):
     X, y = binary_data
     clf = ScratchRNNClassifier(**{**FAST, "dense_layers": (5,)}).fit(X, y)
     assert clf.transform(X).shape == (60, 5)
-    assert_array_equal(clf.get_feature_names_out(), [f"scratchrnnclassifier{i}" for i in range(5)])
+    assert_array_equal(
+        clf.get_feature_names_out(), [f"scratchrnnclassifier{i}" for i in range(5)]
+    )
     with pytest.raises(NotFittedError):
         ScratchRNNClassifier().transform(X)
 
@@ -174,16 +187,23 @@ def test_transform_and_feature_names(binary_data):
 def test_pipeline_grid_search_cross_val_and_clone(binary_data):
     X, y = binary_data
     X2 = X[:, :, 0]
-    pipe = Pipeline([("scale", FunctionTransformer(lambda z: z * 2.0)),
-                     ("rnn", ScratchRNNClassifier(**FAST))])
-    search = GridSearchCV(pipe, {"rnn__hidden_size": [4, 8], "rnn__activation": ["tanh", "relu"]},
-                          cv=3).fit(X2, y)
+    pipe = Pipeline(
+        [
+            ("scale", FunctionTransformer(lambda z: z * 2.0)),
+            ("rnn", ScratchRNNClassifier(**FAST)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"rnn__hidden_size": [4, 8], "rnn__activation": ["tanh", "relu"]}, cv=3
+    ).fit(X2, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_estimator_.named_steps["rnn"].n_iter_ > 0
     scores = cross_val_score(ScratchRNNClassifier(**FAST), X, y, cv=3)
     assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
     twin = clone(search.best_estimator_)
-    assert twin.get_params()["rnn__hidden_size"] == search.best_params_["rnn__hidden_size"]
+    assert (
+        twin.get_params()["rnn__hidden_size"] == search.best_params_["rnn__hidden_size"]
+    )
     assert not hasattr(twin.named_steps["rnn"], "network_")
 
 
@@ -195,12 +215,20 @@ def test_verbose_prints_one_line_per_epoch(binary_data, capsys):
     assert lines[0].startswith("Epoch 1: loss=") and lines[0].endswith(" s")
 
 
-@pytest.mark.parametrize("solver", ["sgd", "momentum", "adagrad", "rmsprop", "adam", "rprop"])
+@pytest.mark.parametrize(
+    "solver", ["sgd", "momentum", "adagrad", "rmsprop", "adam", "rprop"]
+)
 def test_every_solver_decreases_the_loss(binary_data, solver):
     X, y = binary_data
     lr = {"sgd": 0.5, "momentum": 0.1, "rprop": 0.01}.get(solver, 0.01)
-    clf = ScratchRNNClassifier(hidden_size=8, solver=solver, learning_rate_init=lr, max_iter=30,
-                               tol=0.0, random_state=0)
+    clf = ScratchRNNClassifier(
+        hidden_size=8,
+        solver=solver,
+        learning_rate_init=lr,
+        max_iter=30,
+        tol=0.0,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
@@ -216,13 +244,18 @@ def test_float32_sample_order_and_weight_invariance_to_float32_precision():
     X, y = rng.rand(15, 30), rng.randint(0, 3, 15)
     sw = rng.randint(0, 5, 15)
     idx = rng.permutation(15)
-    for Est, target in [(ScratchRNNClassifier, y), (ScratchRNNRegressor, y.astype(float))]:
+    for Est, target in [
+        (ScratchRNNClassifier, y),
+        (ScratchRNNRegressor, y.astype(float)),
+    ]:
         weighted = Est(random_state=0).fit(X, target, sample_weight=sw)
         repeated = Est(random_state=0).fit(X.repeat(sw, axis=0), target.repeat(sw))
         method = "predict_proba" if Est is ScratchRNNClassifier else "predict"
         out = getattr(weighted, method)(X)
         assert_allclose(out, getattr(repeated, method)(X), rtol=1e-4, atol=1e-5)
-        assert_allclose(getattr(weighted, method)(X[idx]), out[idx], rtol=1e-5, atol=1e-6)
+        assert_allclose(
+            getattr(weighted, method)(X[idx]), out[idx], rtol=1e-5, atol=1e-6
+        )
         assert_allclose(getattr(weighted, method)(X[:4]), out[:4], rtol=1e-5, atol=1e-6)
 
 
@@ -232,15 +265,21 @@ def test_set_params_between_partial_fits_reaches_the_optimizer(binary_data):
     steps = clf._optimizer.iterations
     clf.set_params(learning_rate_init=0.5).partial_fit(X, y)
     assert clf._optimizer.learning_rate == 0.5
-    assert clf._optimizer.iterations == 2 * steps          # Adam state kept
+    assert clf._optimizer.iterations == 2 * steps  # Adam state kept
     clf.set_params(solver="sgd").partial_fit(X, y)
     assert type(clf._optimizer).__name__ == "SGD"
 
 
 def test_learning_rate_decays_per_epoch_across_partial_fits(binary_data):
     X, y = binary_data
-    clf = ScratchRNNClassifier(**{**FAST, "learning_rate_init": 0.01,
-                                  "learning_rate_decay": 0.5, "solver": "sgd"})
+    clf = ScratchRNNClassifier(
+        **{
+            **FAST,
+            "learning_rate_init": 0.01,
+            "learning_rate_decay": 0.5,
+            "solver": "sgd",
+        }
+    )
     rates = []
     for _ in range(3):
         clf.partial_fit(X, y, classes=[0, 1])

@@ -11,11 +11,24 @@ from sklearn.model_selection import GridSearchCV
 
 import sklearn_rnn._inference as inference
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
-from sklearn_rnn.nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from sklearn_rnn.nn.losses import (
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
 
-EXPLODING = dict(activation="relu", init="normal", recurrent_init="he", solver="sgd",
-                 learning_rate_init=1e6, clip_norm=None, hidden_size=8, max_iter=20,
-                 random_state=0, dtype="float32")
+EXPLODING = dict(
+    activation="relu",
+    init="normal",
+    recurrent_init="he",
+    solver="sgd",
+    learning_rate_init=1e6,
+    clip_norm=None,
+    hidden_size=8,
+    max_iter=20,
+    random_state=0,
+    dtype="float32",
+)
 
 
 @pytest.fixture
@@ -64,8 +77,14 @@ def test_divergence_raises_a_clear_error_and_keeps_no_model(data):
 
 def test_divergence_in_warm_start_keeps_the_previous_model(data):
     X, y, target = data
-    reg = ScratchRNNRegressor(**{**EXPLODING, "activation": "identity",
-                                 "learning_rate_init": 1e-3, "max_iter": 2})
+    reg = ScratchRNNRegressor(
+        **{
+            **EXPLODING,
+            "activation": "identity",
+            "learning_rate_init": 1e-3,
+            "max_iter": 2,
+        }
+    )
     reg.fit(X, target)
     before = snapshot(reg)
     reg.set_params(learning_rate_init=1e6, warm_start=True)
@@ -91,14 +110,20 @@ def test_early_stopping_restores_the_last_finite_best_on_divergence(data):
     assert np.isfinite(reg.predict(X)).all()
 
 
-@pytest.mark.parametrize("bad_call", [
-    lambda est, X, y: est.partial_fit(X, np.full(len(y), 5)),                # unseen label
-    lambda est, X, y: est.partial_fit(X[:, :, :1], y),                       # wrong features
-    lambda est, X, y: est.partial_fit(X, y, sample_weight=np.ones(3)),       # bad weights
-    lambda est, X, y: est.partial_fit(X * np.nan, y),                        # NaN input
-    lambda est, X, y: est.set_params(learning_rate_init=1e9, clip_norm=None, batch_size=4,
-                                     solver="sgd").partial_fit(X * 1e3, y),  # diverges mid-epoch
-])
+@pytest.mark.parametrize(
+    "bad_call",
+    [
+        lambda est, X, y: est.partial_fit(X, np.full(len(y), 5)),  # unseen label
+        lambda est, X, y: est.partial_fit(X[:, :, :1], y),  # wrong features
+        lambda est, X, y: est.partial_fit(
+            X, y, sample_weight=np.ones(3)
+        ),  # bad weights
+        lambda est, X, y: est.partial_fit(X * np.nan, y),  # NaN input
+        lambda est, X, y: est.set_params(
+            learning_rate_init=1e9, clip_norm=None, batch_size=4, solver="sgd"
+        ).partial_fit(X * 1e3, y),  # diverges mid-epoch
+    ],
+)
 def test_failed_partial_fit_leaves_the_estimator_exactly_as_it_was(data, bad_call):
     X, y, _ = data
     clf = ScratchRNNClassifier(hidden_size=8, activation="identity", random_state=0)
@@ -114,8 +139,10 @@ def test_grid_search_is_reproducible_across_processes(data):
     X, y, _ = data
     grid = {"hidden_size": [4, 8], "learning_rate_init": [0.01, 0.05]}
     est = ScratchRNNClassifier(max_iter=5, random_state=0)
-    results = [GridSearchCV(est, grid, cv=3, n_jobs=n_jobs).fit(X, y).cv_results_
-               for n_jobs in (1, 2)]
+    results = [
+        GridSearchCV(est, grid, cv=3, n_jobs=n_jobs).fit(X, y).cv_results_
+        for n_jobs in (1, 2)
+    ]
     assert_array_equal(results[0]["mean_test_score"], results[1]["mean_test_score"])
     assert_array_equal(results[0]["split0_test_score"], results[1]["split0_test_score"])
 
@@ -123,10 +150,10 @@ def test_grid_search_is_reproducible_across_processes(data):
 def test_predict_works_in_bounded_chunks(data, monkeypatch):
     X, y, _ = data
     clf = ScratchRNNClassifier(hidden_size=8, max_iter=2, random_state=0)
-    clf.fit(X.astype(np.float32), y)          # a float32 model: the input is not converted
+    clf.fit(X.astype(np.float32), y)  # a float32 model: the input is not converted
     big = np.random.RandomState(1).randn(3000, 50, 2).astype(np.float32)
     expected = clf.predict_proba(big)
-    monkeypatch.setattr(inference, "PREDICT_CHUNK_BYTES", 2**18)   # 256 KiB of states
+    monkeypatch.setattr(inference, "PREDICT_CHUNK_BYTES", 2**18)  # 256 KiB of states
     tracemalloc.start()
     chunked = clf.predict_proba(big)
     peak = tracemalloc.get_traced_memory()[1]
@@ -142,12 +169,17 @@ def test_losses_are_finite_and_exact_for_extreme_logits(dtype):
     logits = np.array([[1e4, -1e4], [-1e4, 1e4]], dtype=dtype)
     weights = np.ones(2, dtype=dtype)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        loss, grad = SoftmaxCrossEntropy().loss_and_gradient(logits, np.array([1, 1]), weights)
-        assert loss == pytest.approx(1e4, rel=1e-6)        # one sample wrong by 2e4 / 2
+        loss, grad = SoftmaxCrossEntropy().loss_and_gradient(
+            logits, np.array([1, 1]), weights
+        )
+        assert loss == pytest.approx(1e4, rel=1e-6)  # one sample wrong by 2e4 / 2
         assert np.isfinite(grad).all()
         loss, grad = SigmoidBinaryCrossEntropy().loss_and_gradient(
-            logits, np.array([[1.0, 0.0], [1.0, 0.0]], dtype=dtype), weights)
-        assert loss == pytest.approx(1e4, rel=1e-6)        # row 2: 1e4 per output, / 2 rows
+            logits, np.array([[1.0, 0.0], [1.0, 0.0]], dtype=dtype), weights
+        )
+        assert loss == pytest.approx(1e4, rel=1e-6)  # row 2: 1e4 per output, / 2 rows
         assert np.isfinite(grad).all()
-        loss, _ = SquaredError().loss_and_gradient(logits[:, :1], np.zeros((2, 1), dtype), weights)
+        loss, _ = SquaredError().loss_and_gradient(
+            logits[:, :1], np.zeros((2, 1), dtype), weights
+        )
         assert loss == pytest.approx(0.5e8, rel=1e-6)

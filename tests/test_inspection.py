@@ -42,36 +42,62 @@ def test_from_estimator_draws_the_loss_curve_without_validation():
     assert display.ax_.get_title() == "ScratchRNNClassifier"
     assert display.validation_line_ is None and display.validation_ax_ is None
     assert len(display.figure_.axes) == 1
-    assert [t.get_text() for t in display.ax_.get_legend().get_texts()] == ["Training loss"]
+    assert [t.get_text() for t in display.ax_.get_legend().get_texts()] == [
+        "Training loss"
+    ]
 
 
-@pytest.mark.parametrize("estimator, score_name", [
-    (ScratchRNNClassifier(hidden_size=4, max_iter=5, early_stopping=True, random_state=0),
-     "Validation accuracy"),
-    (ScratchRNNRegressor(hidden_size=4, max_iter=5, early_stopping=True, random_state=0),
-     "Validation R²"),
-])
+@pytest.mark.parametrize(
+    "estimator, score_name",
+    [
+        (
+            ScratchRNNClassifier(
+                hidden_size=4, max_iter=5, early_stopping=True, random_state=0
+            ),
+            "Validation accuracy",
+        ),
+        (
+            ScratchRNNRegressor(
+                hidden_size=4, max_iter=5, early_stopping=True, random_state=0
+            ),
+            "Validation R²",
+        ),
+    ],
+)
 def test_early_stopping_adds_the_validation_curve_on_a_twin_axis(estimator, score_name):
     estimator.fit(X, Y)
     display = LossCurveDisplay.from_estimator(estimator)
     n = len(estimator.loss_curve_)
     assert_array_equal(display.line_.get_ydata(), estimator.loss_curve_)
     assert_array_equal(display.validation_line_.get_xdata(), epochs(n))
-    assert_array_equal(display.validation_line_.get_ydata(), estimator.validation_scores_)
+    assert_array_equal(
+        display.validation_line_.get_ydata(), estimator.validation_scores_
+    )
     assert display.validation_ax_.get_ylabel() == score_name
     assert display.validation_line_.axes is display.validation_ax_
-    assert display.validation_ax_.get_shared_x_axes().joined(display.ax_, display.validation_ax_)
+    assert display.validation_ax_.get_shared_x_axes().joined(
+        display.ax_, display.validation_ax_
+    )
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert legend == ["Training loss", score_name]
-    assert display.ax_.get_zorder() > display.validation_ax_.get_zorder()  # legend on top
+    assert (
+        display.ax_.get_zorder() > display.validation_ax_.get_zorder()
+    )  # legend on top
 
 
 def test_plot_on_given_axes_with_style_and_name(tmp_path):
     fig, (left, right) = plt.subplots(1, 2)
-    display = LossCurveDisplay(loss_curve=[3.0, 2.0, 1.5], validation_scores=[0.1, 0.4, 0.5],
-                               estimator_name="stored name")
-    display.plot(ax=right, name="my run", loss_kw={"color": "red", "label": "loss"},
-                 validation_kw={"linestyle": "--"})
+    display = LossCurveDisplay(
+        loss_curve=[3.0, 2.0, 1.5],
+        validation_scores=[0.1, 0.4, 0.5],
+        estimator_name="stored name",
+    )
+    display.plot(
+        ax=right,
+        name="my run",
+        loss_kw={"color": "red", "label": "loss"},
+        validation_kw={"linestyle": "--"},
+    )
     assert display.ax_ is right and display.figure_ is fig
     assert display.ax_.get_title() == "my run"
     assert display.line_.get_color() == "red" and display.line_.get_label() == "loss"
@@ -108,6 +134,7 @@ def test_module_imports_without_matplotlib():
         "except ImportError as exc:\n"
         "    print(exc)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert "LossCurveDisplay.plot requires matplotlib" in result.stdout

@@ -7,8 +7,13 @@ from sklearn_rnn.nn.layers import Recurrent
 
 
 def order_classifier(**params):
-    defaults = dict(hidden_size=16, learning_rate_init=0.02, max_iter=80, batch_size=32,
-                    random_state=0)
+    defaults = dict(
+        hidden_size=16,
+        learning_rate_init=0.02,
+        max_iter=80,
+        batch_size=32,
+        random_state=0,
+    )
     return ScratchRNNClassifier(**{**defaults, **params})
 
 
@@ -38,7 +43,13 @@ def test_regressor_learns_a_running_sum_per_step():
     rng = np.random.RandomState(0)
     X = rng.uniform(-1, 1, size=(300, 8))
     y = np.cumsum(X, axis=1) / 4
-    reg = ScratchRNNRegressor(hidden_size=8, return_sequences=True, learning_rate_init=0.01,
-                              max_iter=100, tol=0.0, random_state=0).fit(X, y)
+    reg = ScratchRNNRegressor(
+        hidden_size=8,
+        return_sequences=True,
+        learning_rate_init=0.01,
+        max_iter=100,
+        tol=0.0,
+        random_state=0,
+    ).fit(X, y)
     assert reg.predict(X).shape == (300, 8)
     assert reg.score(X, y) > 0.98

@@ -8,7 +8,11 @@ from sklearn_rnn.nn.activations import ACTIVATIONS
 from sklearn_rnn.nn.builder import build_network
 from sklearn_rnn.nn.gradcheck import check_network_gradients, numerical_gradient
 from sklearn_rnn.nn.layers import SimpleRNN
-from sklearn_rnn.nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from sklearn_rnn.nn.losses import (
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
 
 T, N, D = 5, 3, 2
 TOLERANCE = 1e-6
@@ -16,8 +20,8 @@ TOLERANCE = 1e-6
 
 def ragged_mask():
     mask = np.ones((T, N), bool)
-    mask[:2, 0] = False      # pre-padded sample
-    mask[3:, 1] = False      # post-padded sample
+    mask[:2, 0] = False  # pre-padded sample
+    mask[3:, 1] = False  # post-padded sample
     return mask
 
 
@@ -41,44 +45,91 @@ def assert_gradients_match(net, x, y, weights, mask=None):
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-@pytest.mark.parametrize("loss", [SoftmaxCrossEntropy(), SigmoidBinaryCrossEntropy(), SquaredError()],
-                         ids=lambda loss: loss.name)
+@pytest.mark.parametrize(
+    "loss",
+    [SoftmaxCrossEntropy(), SigmoidBinaryCrossEntropy(), SquaredError()],
+    ids=lambda loss: loss.name,
+)
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_network_gradients_each_activation_loss_and_output_mode(activation, loss, return_sequences):
+def test_network_gradients_each_activation_loss_and_output_mode(
+    activation, loss, return_sequences
+):
     rng = np.random.RandomState(0)
-    net = build_network(D, 3, loss, hidden_size=4, activation=activation,
-                        return_sequences=return_sequences, dense_layers=(3,),
-                        rng=np.random.RandomState(1), dtype=np.float64, alpha=0.01)
+    net = build_network(
+        D,
+        3,
+        loss,
+        hidden_size=4,
+        activation=activation,
+        return_sequences=return_sequences,
+        dense_layers=(3,),
+        rng=np.random.RandomState(1),
+        dtype=np.float64,
+        alpha=0.01,
+    )
     shape = (T, N) if return_sequences else (N,)
     weights = rng.rand(*shape)
-    assert_gradients_match(net, rng.randn(T, N, D), targets(loss, 3, shape, rng), weights)
+    assert_gradients_match(
+        net, rng.randn(T, N, D), targets(loss, 3, shape, rng), weights
+    )
 
 
 @pytest.mark.parametrize("pooling", ["last", "mean", "max"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("num_layers", [1, 2])
-def test_network_gradients_with_masks_pooling_stacking_bidirectional(pooling, bidirectional, num_layers):
+def test_network_gradients_with_masks_pooling_stacking_bidirectional(
+    pooling, bidirectional, num_layers
+):
     rng = np.random.RandomState(2)
-    net = build_network(D, 2, SoftmaxCrossEntropy(), hidden_size=3, num_layers=num_layers,
-                        bidirectional=bidirectional, pooling=pooling, dropout=0.3,
-                        rng=np.random.RandomState(3), dtype=np.float64)
-    assert_gradients_match(net, rng.randn(T, N, D), rng.randint(0, 2, N), rng.rand(N), ragged_mask())
+    net = build_network(
+        D,
+        2,
+        SoftmaxCrossEntropy(),
+        hidden_size=3,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        pooling=pooling,
+        dropout=0.3,
+        rng=np.random.RandomState(3),
+        dtype=np.float64,
+    )
+    assert_gradients_match(
+        net, rng.randn(T, N, D), rng.randint(0, 2, N), rng.rand(N), ragged_mask()
+    )
 
 
 def test_network_gradients_return_sequences_with_masks_and_bidirectional():
     rng = np.random.RandomState(4)
-    net = build_network(D, 2, SquaredError(), hidden_size=3, bidirectional=True,
-                        return_sequences=True, rng=np.random.RandomState(5), dtype=np.float64)
+    net = build_network(
+        D,
+        2,
+        SquaredError(),
+        hidden_size=3,
+        bidirectional=True,
+        return_sequences=True,
+        rng=np.random.RandomState(5),
+        dtype=np.float64,
+    )
     mask = ragged_mask()
-    assert_gradients_match(net, rng.randn(T, N, D), rng.randn(T, N, 2), rng.rand(T, N) * mask, mask)
+    assert_gradients_match(
+        net, rng.randn(T, N, D), rng.randn(T, N, 2), rng.rand(T, N) * mask, mask
+    )
 
 
 def test_network_gradients_through_embedding():
     rng = np.random.RandomState(6)
-    net = build_network(None, 2, SoftmaxCrossEntropy(), hidden_size=3, vocab_size=7,
-                        embedding_dim=4, rng=np.random.RandomState(7), dtype=np.float64)
+    net = build_network(
+        None,
+        2,
+        SoftmaxCrossEntropy(),
+        hidden_size=3,
+        vocab_size=7,
+        embedding_dim=4,
+        rng=np.random.RandomState(7),
+        dtype=np.float64,
+    )
     ids = rng.randint(1, 7, size=(T, N))
-    ids[:2, 0] = 0           # padding
+    ids[:2, 0] = 0  # padding
     mask = ids != 0
     assert_gradients_match(net, ids, rng.randint(0, 2, N), np.ones(N), mask)
 
@@ -88,7 +139,9 @@ def test_truncated_bptt_gradient_equals_detached_windows():
     treated as a constant at every k-step window boundary."""
     rng = np.random.RandomState(8)
     x = rng.randn(6, 2, D)
-    rnn = SimpleRNN(D, 3, rng=np.random.RandomState(9), dtype=np.float64, bptt_truncate=2)
+    rnn = SimpleRNN(
+        D, 3, rng=np.random.RandomState(9), dtype=np.float64, bptt_truncate=2
+    )
     upstream = rng.randn(6, 2, 3)
 
     def loss_with_detached_state():
@@ -107,7 +160,12 @@ def test_truncated_bptt_gradient_equals_detached_windows():
     frozen = {t: states[t - 1].copy() for t in (2, 4)}
     rnn.backward(upstream)
     for param, grad in zip(rnn.params, rnn.grads):
-        assert_allclose(grad, numerical_gradient(loss_with_detached_state, param), rtol=1e-6, atol=1e-9)
+        assert_allclose(
+            grad,
+            numerical_gradient(loss_with_detached_state, param),
+            rtol=1e-6,
+            atol=1e-9,
+        )
 
 
 def test_early_stop_of_decayed_gradient_changes_nothing_in_float32():
@@ -132,37 +190,63 @@ def test_early_stop_of_decayed_gradient_changes_nothing_in_float32():
 def test_gradient_check_catches_a_wrong_gradient():
     """The checker itself must fail on a broken backward pass."""
     rng = np.random.RandomState(12)
-    net = build_network(D, 1, SquaredError(), hidden_size=3, rng=np.random.RandomState(0),
-                        dtype=np.float64)
+    net = build_network(
+        D,
+        1,
+        SquaredError(),
+        hidden_size=3,
+        rng=np.random.RandomState(0),
+        dtype=np.float64,
+    )
     rnn = net.layers[0]
     original = rnn.backward
 
     def broken(dstates):
         dx = original(dstates)
-        rnn.grads[1] *= 1.01          # 1% error in dL/dWh
+        rnn.grads[1] *= 1.01  # 1% error in dL/dWh
         return dx
 
     rnn.backward = broken
-    errors = check_network_gradients(net, rng.randn(T, N, D), rng.randn(N, 1), np.ones(N))
+    errors = check_network_gradients(
+        net, rng.randn(T, N, D), rng.randn(N, 1), np.ones(N)
+    )
     assert errors[1] > 1e-3
 
 
 def test_l2_penalty_spares_biases_and_embedding_rows_not_in_the_batch():
     rng = np.random.RandomState(13)
-    net = build_network(None, 1, SquaredError(), hidden_size=3, vocab_size=9, embedding_dim=2,
-                        alpha=0.5, rng=np.random.RandomState(0), dtype=np.float64)
-    ids = np.array([[1, 2], [2, 3]])                  # rows 4..8 unused
+    net = build_network(
+        None,
+        1,
+        SquaredError(),
+        hidden_size=3,
+        vocab_size=9,
+        embedding_dim=2,
+        alpha=0.5,
+        rng=np.random.RandomState(0),
+        dtype=np.float64,
+    )
+    ids = np.array([[1, 2], [2, 3]])  # rows 4..8 unused
     for _ in range(2):
         net.loss_and_gradients(ids, rng.randn(2, 1), np.ones(2))
     assert np.all(net.grads[0][4:] == 0.0)
     assert_gradients_match(net, ids, rng.randn(2, 1), np.ones(2), ids != 0)
 
 
-@pytest.mark.parametrize("params, make_y", [
-    (dict(), lambda rng: rng.randint(0, 3, 6)),
-    (dict(return_sequences=True, bidirectional=True), lambda rng: rng.randint(0, 2, (6, 4))),
-    (dict(pooling="max", num_layers=2, dropout=0.2, dense_layers=(3,)), lambda rng: rng.randint(0, 2, (6, 2))),
-])
+@pytest.mark.parametrize(
+    "params, make_y",
+    [
+        (dict(), lambda rng: rng.randint(0, 3, 6)),
+        (
+            dict(return_sequences=True, bidirectional=True),
+            lambda rng: rng.randint(0, 2, (6, 4)),
+        ),
+        (
+            dict(pooling="max", num_layers=2, dropout=0.2, dense_layers=(3,)),
+            lambda rng: rng.randint(0, 2, (6, 2)),
+        ),
+    ],
+)
 def test_public_check_gradients_on_estimators(params, make_y):
     from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, check_gradients
 
@@ -171,6 +255,8 @@ def test_public_check_gradients_on_estimators(params, make_y):
     clf = ScratchRNNClassifier(hidden_size=3, random_state=0, **params)
     errors = check_gradients(clf, X, make_y(rng), sample_weight=rng.rand(6))
     assert max(errors.values()) < TOLERANCE, errors
-    reg = ScratchRNNRegressor(hidden_size=3, activation="relu", max_iter=3, random_state=0)
+    reg = ScratchRNNRegressor(
+        hidden_size=3, activation="relu", max_iter=3, random_state=0
+    )
     reg.fit(X, rng.randn(6, 2))
     assert max(check_gradients(reg, X, rng.randn(6, 2)).values()) < TOLERANCE

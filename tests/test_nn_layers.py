@@ -6,17 +6,26 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_rnn.nn.activations import ACTIVATIONS, get_activation, log_sigmoid, softmax
 from sklearn_rnn.nn.initializers import INITIALIZERS, get_initializer
-from sklearn_rnn.nn.layers import (Bidirectional, Dense, Embedding, LastStatePooling,
-                                   MaxPooling, MeanPooling, SimpleRNN)
+from sklearn_rnn.nn.layers import (
+    Bidirectional,
+    Dense,
+    Embedding,
+    LastStatePooling,
+    MaxPooling,
+    MeanPooling,
+    SimpleRNN,
+)
 
 
 def course_rnn():
     """The course notebook's worked SimpleRNN example (tanh, b = 1, h0 = 0)."""
     rnn = SimpleRNN(2, 4, activation="tanh", dtype=np.float64)
     rnn.Wx[:] = np.array([[1, 3, 5, 7], [3, 5, 7, 8]]) / 100
-    rnn.Wh[:] = np.array([[1, 3, 5, 7], [2, 4, 6, 8], [3, 5, 7, 8], [4, 6, 8, 10]]) / 100
+    rnn.Wh[:] = (
+        np.array([[1, 3, 5, 7], [2, 4, 6, 8], [3, 5, 7, 8], [4, 6, 8, 10]]) / 100
+    )
     rnn.b[:] = 1.0
-    x = np.array([[[1, 2], [2, 3], [3, 4]]]) / 100   # (N=1, T=3, D=2), batch-major
+    x = np.array([[[1, 2], [2, 3], [3, 4]]]) / 100  # (N=1, T=3, D=2), batch-major
     return rnn, np.ascontiguousarray(x.transpose(1, 0, 2))
 
 
@@ -24,8 +33,12 @@ def test_course_worked_example_last_state():
     rnn, x = course_rnn()
     states = rnn.forward(x)
     assert states.shape == (3, 1, 4)
-    assert_allclose(states[-1, 0], [0.79494228, 0.81839002, 0.83939649, 0.85584174],
-                    rtol=0, atol=1e-8)
+    assert_allclose(
+        states[-1, 0],
+        [0.79494228, 0.81839002, 0.83939649, 0.85584174],
+        rtol=0,
+        atol=1e-8,
+    )
 
 
 def test_simple_rnn_matches_loop_of_the_formula():
@@ -44,7 +57,7 @@ def test_padding_before_or_after_gives_the_same_final_state(dtype):
     rng = np.random.RandomState(1)
     rnn = SimpleRNN(2, 3, rng=rng, dtype=dtype)
     seq = rng.randn(4, 1, 2).astype(dtype)
-    pad = np.full((3, 1, 2), 7.0, dtype=dtype)            # garbage on padding
+    pad = np.full((3, 1, 2), 7.0, dtype=dtype)  # garbage on padding
     post = np.concatenate([seq, pad]), np.r_[[True] * 4, [False] * 3][:, None]
     pre = np.concatenate([pad, seq]), np.r_[[False] * 3, [True] * 4][:, None]
     plain = rnn.forward(seq)[-1].copy()
@@ -61,30 +74,39 @@ def test_all_padding_sequence_keeps_zero_state():
 
 def test_bidirectional_backward_half_reads_the_reversed_sequence():
     rng = np.random.RandomState(0)
-    ahead, behind = SimpleRNN(2, 3, rng=rng, dtype=np.float64), SimpleRNN(2, 3, rng=rng, dtype=np.float64)
+    ahead, behind = (
+        SimpleRNN(2, 3, rng=rng, dtype=np.float64),
+        SimpleRNN(2, 3, rng=rng, dtype=np.float64),
+    )
     x = rng.randn(5, 2, 2)
     out = Bidirectional(ahead, behind).forward(x)
     reference = SimpleRNN(2, 3, dtype=np.float64)
     for mine, theirs in zip(reference.params, behind.params):
         mine[:] = theirs
     assert_allclose(out[0, :, 3:], reference.forward(x[::-1].copy())[-1])
-    assert_allclose(out[-1, :, :3], SimpleRNN(2, 3, rng=np.random.RandomState(0),
-                                              dtype=np.float64).forward(x)[-1])
+    assert_allclose(
+        out[-1, :, :3],
+        SimpleRNN(2, 3, rng=np.random.RandomState(0), dtype=np.float64).forward(x)[-1],
+    )
 
 
 def test_poolings_ignore_padding():
-    x = np.array([[[1.0, -5.0]], [[3.0, -1.0]], [[100.0, 100.0]]])   # (T=3, N=1, F=2)
+    x = np.array([[[1.0, -5.0]], [[3.0, -1.0]], [[100.0, 100.0]]])  # (T=3, N=1, F=2)
     mask = np.array([[True], [True], [False]])
     assert_array_equal(MeanPooling().forward(x, mask), [[2.0, -3.0]])
     assert_array_equal(MaxPooling().forward(x, mask), [[3.0, -1.0]])
-    assert_array_equal(LastStatePooling().forward(x, mask), [[100.0, 100.0]])   # carried state
+    assert_array_equal(
+        LastStatePooling().forward(x, mask), [[100.0, 100.0]]
+    )  # carried state
     empty = np.zeros((3, 1), bool)
     assert_array_equal(MeanPooling().forward(x, empty), [[0.0, 0.0]])
     assert_array_equal(MaxPooling().forward(x, empty), [[0.0, 0.0]])
 
 
 def test_dense_is_time_distributed():
-    layer = Dense(2, 3, activation="relu", rng=np.random.RandomState(0), dtype=np.float64)
+    layer = Dense(
+        2, 3, activation="relu", rng=np.random.RandomState(0), dtype=np.float64
+    )
     x = np.random.RandomState(1).randn(4, 5, 2)
     out = layer.forward(x)
     assert_allclose(out[2, 3], np.maximum(x[2, 3] @ layer.W + layer.b, 0))
@@ -130,8 +152,12 @@ def test_initializers_are_seeded_and_scaled(name):
     a = init((400, 300), np.random.RandomState(0), np.float32)
     assert a.dtype == np.float32
     assert_array_equal(a, init((400, 300), np.random.RandomState(0), np.float32))
-    expected_std = {"normal": 0.01, "xavier": np.sqrt(2 / 700), "he": np.sqrt(2 / 400),
-                    "orthogonal": np.sqrt(1 / 400)}[name]
+    expected_std = {
+        "normal": 0.01,
+        "xavier": np.sqrt(2 / 700),
+        "he": np.sqrt(2 / 400),
+        "orthogonal": np.sqrt(1 / 400),
+    }[name]
     assert a.std() == pytest.approx(expected_std, rel=0.05)
 
 

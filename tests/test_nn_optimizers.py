@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from sklearn_rnn.nn.optimizers import (SGD, AdaGrad, Adam, Momentum, RMSprop, Rprop,
-                                       clip_by_global_norm)
+from sklearn_rnn.nn.optimizers import (
+    SGD,
+    AdaGrad,
+    Adam,
+    Momentum,
+    RMSprop,
+    Rprop,
+    clip_by_global_norm,
+)
 
 G = np.array([0.5, -1.0])
 
@@ -59,10 +66,10 @@ def test_adam_with_changing_gradient():
 
 def test_rprop_grows_shrinks_and_skips_on_sign_flip():
     traj = run(Rprop, [G, G, -G, -G], learning_rate=0.01)
-    assert_allclose(traj[0], [0.99, 2.01])        # initial step 0.01
-    assert_allclose(traj[1], [0.978, 2.022])      # same sign: step 0.012
-    assert_allclose(traj[2], [0.978, 2.022])      # sign flip: step 0.006, no move
-    assert_allclose(traj[3], [0.984, 2.016])      # after the skip: move by 0.006
+    assert_allclose(traj[0], [0.99, 2.01])  # initial step 0.01
+    assert_allclose(traj[1], [0.978, 2.022])  # same sign: step 0.012
+    assert_allclose(traj[2], [0.978, 2.022])  # sign flip: step 0.006, no move
+    assert_allclose(traj[3], [0.984, 2.016])  # after the skip: move by 0.006
 
 
 def test_state_round_trip_restores_the_optimizer_exactly():

@@ -37,7 +37,7 @@ def test_lazy_step_is_the_dense_step_of_the_used_rows_and_leaves_the_rest(solver
     assert_array_equal(table[untouched], before[untouched])
     for name, slots in lazy_opt.state.items():
         assert_array_equal(slots[0][ROWS], dense_opt.state[name][0])
-        if solver != "rprop":         # Rprop's step sizes start at the learning rate
+        if solver != "rprop":  # Rprop's step sizes start at the learning rate
             assert not slots[0][untouched].any()
 
 
@@ -63,16 +63,18 @@ def test_lazy_adam_differs_from_dense_adam_only_off_the_batch():
     lazy_opt.step([other], rows={0: np.array([0])})
     dense_opt.step([other])
     assert_array_equal(table[0], dense[0])
-    assert (table[ROWS] != dense[ROWS]).all()   # dense: momentum still moves rows 1, 3
+    assert (table[ROWS] != dense[ROWS]).all()  # dense: momentum still moves rows 1, 3
 
 
 def test_clipping_reads_and_scales_only_the_used_rows():
     table, grad = table_and_gradient()
-    grad[0] = 1e6                               # not a used row: ignored
+    grad[0] = 1e6  # not a used row: ignored
     bias = np.array([3.0])
     expected = np.sqrt(np.sum(grad[ROWS] ** 2) + 9.0)
     used = grad[ROWS].copy()
-    assert clip_by_global_norm([grad, bias], 1.0, rows={0: ROWS}) == pytest.approx(expected)
+    assert clip_by_global_norm([grad, bias], 1.0, rows={0: ROWS}) == pytest.approx(
+        expected
+    )
     assert_array_equal(grad[ROWS], used * (1.0 / expected))
     assert grad[0, 0] == 1e6
 
@@ -82,8 +84,9 @@ def test_checkpoint_restores_dense_and_recorded_rows_in_place():
     kernel = np.ones((2, 2))
     opt = OPTIMIZERS["adam"]([table, kernel], learning_rate=0.1)
     opt.step([grad, np.ones((2, 2))], rows={0: ROWS})
-    saved = [table.copy(), kernel.copy()] + [s.copy() for slots in opt.state.values()
-                                            for s in slots]
+    saved = [table.copy(), kernel.copy()] + [
+        s.copy() for slots in opt.state.values() for s in slots
+    ]
     checkpoint = Checkpoint(opt, row_sparse=[0])
     for rows in (ROWS, np.array([3, 4])):
         checkpoint.record({0: rows})
@@ -101,8 +104,9 @@ def test_checkpoint_restores_dense_and_recorded_rows_in_place():
 def test_a_failed_partial_fit_restores_the_embedding_rows_it_changed():
     rng = np.random.RandomState(0)
     ids = rng.randint(1, 500, size=(64, 12))
-    clf = ScratchRNNClassifier(embedding_dim=4, hidden_size=4, vocab_size=500, batch_size=16,
-                               random_state=0).partial_fit(ids, ids[:, 0] % 2, classes=[0, 1])
+    clf = ScratchRNNClassifier(
+        embedding_dim=4, hidden_size=4, vocab_size=500, batch_size=16, random_state=0
+    ).partial_fit(ids, ids[:, 0] % 2, classes=[0, 1])
     before = [p.copy() for p in clf.network_.params]
     moments = [s.copy() for slots in clf._optimizer.state.values() for s in slots]
     bad = np.vstack([ids, ids])
@@ -113,15 +117,18 @@ def test_a_failed_partial_fit_restores_the_embedding_rows_it_changed():
         clf.partial_fit(ids * 0 + np.arange(1, 13), np.arange(64) % 2)
     for a, b in zip(clf.network_.params, before):
         assert_array_equal(a, b)
-    for a, b in zip([s for slots in clf._optimizer.state.values() for s in slots], moments):
+    for a, b in zip(
+        [s for slots in clf._optimizer.state.values() for s in slots], moments
+    ):
         assert_array_equal(a, b)
 
 
 def test_partial_fit_cost_follows_the_batch_not_the_table():
     """A 2**20 x 32 table (128 MiB): one partial_fit allocates a few MiB."""
     rng = np.random.RandomState(0)
-    clf = ScratchRNNClassifier(embedding_dim=32, hidden_size=8, vocab_size=2**20,
-                               random_state=0)
+    clf = ScratchRNNClassifier(
+        embedding_dim=32, hidden_size=8, vocab_size=2**20, random_state=0
+    )
     ids = rng.randint(1, 2**20, size=(64, 20))
     clf.partial_fit(ids, ids[:, 0] % 2, classes=[0, 1])
     tracemalloc.start()

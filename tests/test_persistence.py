@@ -20,9 +20,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 INVALID = "is not a valid sklearn_rnn model file"
 RNG = np.random.RandomState(0)
-X3 = RNG.randn(40, 6, 3)                         # (N, T, D) float sequences
-X2 = RNG.randn(40, 7)                            # (N, T) univariate sequences
-IDS = RNG.randint(0, 12, size=(40, 9))           # token ids, 0 is padding
+X3 = RNG.randn(40, 6, 3)  # (N, T, D) float sequences
+X2 = RNG.randn(40, 7)  # (N, T) univariate sequences
+IDS = RNG.randint(0, 12, size=(40, 9))  # token ids, 0 is padding
 BINARY = RNG.randint(0, 2, size=40)
 WORDS = RNG.choice(["cat", "dog", "fish"], size=40)
 MULTILABEL = RNG.randint(0, 2, size=(40, 3))
@@ -35,18 +35,42 @@ CASES = {
     "multilabel": (ScratchRNNClassifier(**SMALL), X3, MULTILABEL),
     "bool-labels-2d": (ScratchRNNClassifier(**SMALL), X2, BINARY.astype(bool)),
     "early-stopping": (ScratchRNNClassifier(early_stopping=True, **SMALL), X3, WORDS),
-    "return-sequences": (ScratchRNNClassifier(return_sequences=True, **SMALL), X3, PER_STEP),
+    "return-sequences": (
+        ScratchRNNClassifier(return_sequences=True, **SMALL),
+        X3,
+        PER_STEP,
+    ),
     "embedding": (ScratchRNNClassifier(embedding_dim=4, **SMALL), IDS, BINARY),
-    "embedding-vocab": (ScratchRNNClassifier(embedding_dim=3, vocab_size=20, pooling="mean",
-                                             **SMALL), IDS, WORDS),
-    "deep": (ScratchRNNClassifier(bidirectional=True, num_layers=2, dense_layers=(4, 3),
-                                  dropout=0.3, pooling="max", **SMALL), X3, WORDS),
+    "embedding-vocab": (
+        ScratchRNNClassifier(embedding_dim=3, vocab_size=20, pooling="mean", **SMALL),
+        IDS,
+        WORDS,
+    ),
+    "deep": (
+        ScratchRNNClassifier(
+            bidirectional=True,
+            num_layers=2,
+            dense_layers=(4, 3),
+            dropout=0.3,
+            pooling="max",
+            **SMALL,
+        ),
+        X3,
+        WORDS,
+    ),
     "regressor": (ScratchRNNRegressor(**SMALL), X2, X2.sum(axis=1)),
-    "regressor-multi-output": (ScratchRNNRegressor(solver="rprop", dtype="float64", **SMALL),
-                               X3, X3.sum(axis=1)),
-    "regressor-sequences": (ScratchRNNRegressor(return_sequences=True, bidirectional=True,
-                                                early_stopping=True, **SMALL),
-                            X3, X3.cumsum(axis=1)),
+    "regressor-multi-output": (
+        ScratchRNNRegressor(solver="rprop", dtype="float64", **SMALL),
+        X3,
+        X3.sum(axis=1),
+    ),
+    "regressor-sequences": (
+        ScratchRNNRegressor(
+            return_sequences=True, bidirectional=True, early_stopping=True, **SMALL
+        ),
+        X3,
+        X3.cumsum(axis=1),
+    ),
 }
 SOLVERS = ["sgd", "momentum", "adagrad", "rmsprop", "adam", "rprop"]
 
@@ -91,9 +115,18 @@ def test_round_trip_restores_every_attribute(fitted, tmp_path):
     loaded = load_model(saved(estimator, tmp_path))
     assert sorted(vars(loaded)) == sorted(vars(estimator))
     assert loaded.get_params() == estimator.get_params()
-    for attr in ("n_iter_", "t_", "loss_curve_", "best_loss_", "validation_scores_",
-                 "best_validation_score_", "_no_improvement_count", "n_features_in_",
-                 "n_step_features_", "_fitted_on_2d"):
+    for attr in (
+        "n_iter_",
+        "t_",
+        "loss_curve_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "_no_improvement_count",
+        "n_features_in_",
+        "n_step_features_",
+        "_fitted_on_2d",
+    ):
         assert getattr(loaded, attr) == getattr(estimator, attr), attr
     for attr in ("classes_", "n_outputs_", "_single_output", "vocab_size_"):
         if hasattr(estimator, attr):
@@ -101,10 +134,14 @@ def test_round_trip_restores_every_attribute(fitted, tmp_path):
     if hasattr(estimator, "classes_"):
         binarizer, original = loaded._label_binarizer, estimator._label_binarizer
         assert (binarizer.y_type_, binarizer.sparse_input_) == (
-            original.y_type_, original.sparse_input_)
+            original.y_type_,
+            original.sparse_input_,
+        )
         assert_array_equal(binarizer.classes_, original.classes_)
         assert loaded.classes_ is binarizer.classes_
-    for got, expected in zip(loaded.network_.params, estimator.network_.params, strict=True):
+    for got, expected in zip(
+        loaded.network_.params, estimator.network_.params, strict=True
+    ):
         assert_array_equal(got, expected)
         assert got.dtype == expected.dtype
 
@@ -119,18 +156,25 @@ def test_file_holds_no_pickled_object(fitted, tmp_path):
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_partial_fit_continues_identically_after_loading(solver, tmp_path):
     classes = np.unique(WORDS)
-    estimator = ScratchRNNClassifier(solver=solver, dropout=0.2, dense_layers=(4,),
-                                     batch_size=8, **SMALL)
+    estimator = ScratchRNNClassifier(
+        solver=solver, dropout=0.2, dense_layers=(4,), batch_size=8, **SMALL
+    )
     for _ in range(2):
         estimator.partial_fit(X3, WORDS, classes=classes)
     loaded = load_model(saved(estimator, tmp_path))
-    for _ in range(2):   # shuffling and dropout draw from the restored random state
+    for _ in range(2):  # shuffling and dropout draw from the restored random state
         estimator.partial_fit(X3, WORDS)
         loaded.partial_fit(X3, WORDS)
     assert loaded.loss_curve_ == estimator.loss_curve_
-    steps_per_epoch = 1 if solver == "rprop" else len(X3) // 8   # rprop: full batch
-    assert loaded._optimizer.iterations == estimator._optimizer.iterations == 4 * steps_per_epoch
-    for got, expected in zip(loaded.network_.params, estimator.network_.params, strict=True):
+    steps_per_epoch = 1 if solver == "rprop" else len(X3) // 8  # rprop: full batch
+    assert (
+        loaded._optimizer.iterations
+        == estimator._optimizer.iterations
+        == 4 * steps_per_epoch
+    )
+    for got, expected in zip(
+        loaded.network_.params, estimator.network_.params, strict=True
+    ):
         assert_array_equal(got, expected)
 
 
@@ -156,8 +200,9 @@ def test_feature_names_and_labels_from_pandas_round_trip(tmp_path):
 
 
 def test_random_state_instance_is_stored_as_none(tmp_path):
-    estimator = ScratchRNNRegressor(hidden_size=4, max_iter=2,
-                                    random_state=np.random.RandomState(3))
+    estimator = ScratchRNNRegressor(
+        hidden_size=4, max_iter=2, random_state=np.random.RandomState(3)
+    )
     estimator.fit(X2, X2.sum(axis=1))
     loaded = load_model(saved(estimator, tmp_path))
     assert loaded.random_state is None
@@ -169,9 +214,13 @@ def test_save_refuses_other_estimators(tmp_path):
     class Subclass(ScratchRNNRegressor):
         pass
 
-    for estimator in (LogisticRegression().fit(X2, BINARY),
-                      Subclass(**SMALL).fit(X2, X2.sum(axis=1))):
-        with pytest.raises(TypeError, match="ScratchRNNClassifier and ScratchRNNRegressor"):
+    for estimator in (
+        LogisticRegression().fit(X2, BINARY),
+        Subclass(**SMALL).fit(X2, X2.sum(axis=1)),
+    ):
+        with pytest.raises(
+            TypeError, match="ScratchRNNClassifier and ScratchRNNRegressor"
+        ):
             save_model(estimator, tmp_path / "model.npz")
     with pytest.raises(NotFittedError):
         save_model(ScratchRNNClassifier(), tmp_path / "model.npz")
@@ -190,9 +239,9 @@ def test_save_replaces_the_file_atomically(tmp_path, monkeypatch):
     first = ScratchRNNRegressor(**SMALL).fit(X2, X2.sum(axis=1))
     second = clone(first).set_params(hidden_size=3).fit(X2, X2.sum(axis=1))
     path = saved(first, tmp_path)
-    save_model(second, path)                           # overwrite
+    save_model(second, path)  # overwrite
     assert load_model(path).hidden_size == 3
-    assert os.listdir(tmp_path) == ["model.npz"]       # no temporary file left
+    assert os.listdir(tmp_path) == ["model.npz"]  # no temporary file left
 
     def fail(*args, **kwargs):
         raise OSError("disk full")
@@ -200,7 +249,7 @@ def test_save_replaces_the_file_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr(np, "savez", fail)
     with pytest.raises(OSError, match="disk full"):
         save_model(first, path)
-    assert load_model(path).hidden_size == 3           # the old file is intact
+    assert load_model(path).hidden_size == 3  # the old file is intact
     assert os.listdir(tmp_path) == ["model.npz"]
 
 
@@ -237,7 +286,10 @@ MOMENT = "weight:first_moment:1.SimpleRNN.kernel"
 TAMPERED = {
     "unknown class": lambda a: {**a, "estimator": np.array("LogisticRegression")},
     "module path as class": lambda a: {**a, "estimator": np.array("os.system")},
-    "wrong format version": lambda a: {**a, "format_version": np.array(FORMAT_VERSION + 1)},
+    "wrong format version": lambda a: {
+        **a,
+        "format_version": np.array(FORMAT_VERSION + 1),
+    },
     "old format version": lambda a: {**a, "format_version": np.array(1)},
     "format version as text": lambda a: {**a, "format_version": np.array("1")},
     "not our format": lambda a: {**a, "format": np.array("something.else")},
@@ -249,32 +301,47 @@ TAMPERED = {
     "wrong dtype": lambda a: {**a, EMBEDDINGS: a[EMBEDDINGS].astype(np.float64)},
     "NaN weight": lambda a: {**a, KERNEL: a[KERNEL] * np.nan},
     "infinite optimizer state": lambda a: {**a, MOMENT: a[MOMENT] + np.inf},
-    "pickled object array": lambda a: {**a, "array:classes_": a["array:classes_"].astype(object)},
+    "pickled object array": lambda a: {
+        **a,
+        "array:classes_": a["array:classes_"].astype(object),
+    },
     "classes not 1-D": lambda a: {**a, "array:classes_": a["array:classes_"][None]},
     "classes unsorted": lambda a: {**a, "array:classes_": a["array:classes_"][::-1]},
     "3 classes as binary": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].update(_y_type="binary")),
+        a, "state", lambda s: s["scalars"].update(_y_type="binary")
+    ),
     "params not JSON": lambda a: {**a, "params": np.array("{hidden_size: 5")},
     "invalid hyperparameter": lambda a: with_json(
-        a, "params", lambda p: p.update(hidden_size=-1)),
+        a, "params", lambda p: p.update(hidden_size=-1)
+    ),
     "unknown hyperparameter": lambda a: with_json(
-        a, "params", lambda p: p.update(__class__="os.system")),
-    "bad dense_layers": lambda a: with_json(a, "params", lambda p: p.update(dense_layers=[0])),
+        a, "params", lambda p: p.update(__class__="os.system")
+    ),
+    "bad dense_layers": lambda a: with_json(
+        a, "params", lambda p: p.update(dense_layers=[0])
+    ),
     "hyperparameters not a mapping": lambda a: {**a, "params": np.array("[1, 2]")},
     "attribute of wrong type": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].update(n_iter_="4")),
+        a, "state", lambda s: s["scalars"].update(n_iter_="4")
+    ),
     "bool attribute as int": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].update(_fitted_on_2d=1)),
+        a, "state", lambda s: s["scalars"].update(_fitted_on_2d=1)
+    ),
     "missing attribute": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].pop("vocab_size_")),
+        a, "state", lambda s: s["scalars"].pop("vocab_size_")
+    ),
     "vocab_size_ of no table": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].update(vocab_size_=None)),
+        a, "state", lambda s: s["scalars"].update(vocab_size_=None)
+    ),
     "unknown target type": lambda a: with_json(
-        a, "state", lambda s: s["scalars"].update(_y_type="continuous")),
+        a, "state", lambda s: s["scalars"].update(_y_type="continuous")
+    ),
     "other optimizer": lambda a: with_json(
-        a, "state", lambda s: s["optimizer"].update(slots=["velocity"])),
+        a, "state", lambda s: s["optimizer"].update(slots=["velocity"])
+    ),
     "negative optimizer iterations": lambda a: with_json(
-        a, "state", lambda s: s["optimizer"].update(iterations=-1)),
+        a, "state", lambda s: s["optimizer"].update(iterations=-1)
+    ),
     "bad random state": lambda a: {**a, "array:rng_keys": a["array:rng_keys"][:10]},
 }
 
@@ -290,8 +357,9 @@ def test_untampered_rewrite_still_loads(valid_arrays, tmp_path):
     """The tampering tests' helpers alone do not make a file invalid."""
     expected = load_model(write_npz(tmp_path / "model.npz", valid_arrays)).predict(IDS)
     rewritten = with_json(valid_arrays, "state", lambda state: None)
-    assert_array_equal(load_model(write_npz(tmp_path / "again.npz", rewritten)).predict(IDS),
-                       expected)
+    assert_array_equal(
+        load_model(write_npz(tmp_path / "again.npz", rewritten)).predict(IDS), expected
+    )
 
 
 def test_error_names_the_problem(valid_arrays, tmp_path):
@@ -299,16 +367,24 @@ def test_error_names_the_problem(valid_arrays, tmp_path):
     with pytest.raises(ValueError, match=r"recurrent_kernel has shape \(4, 5\)"):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["missing weights"](valid_arrays))
-    with pytest.raises(ValueError, match="missing entry 'weight:1.SimpleRNN.recurrent_kernel'"):
+    with pytest.raises(
+        ValueError, match="missing entry 'weight:1.SimpleRNN.recurrent_kernel'"
+    ):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["NaN weight"](valid_arrays))
     with pytest.raises(ValueError, match="recurrent_kernel holds non-finite values"):
         load_model(path)
-    path = write_npz(tmp_path / "model.npz", TAMPERED["3 classes as binary"](valid_arrays))
-    with pytest.raises(ValueError, match="3 classes do not fit the target type 'binary'"):
+    path = write_npz(
+        tmp_path / "model.npz", TAMPERED["3 classes as binary"](valid_arrays)
+    )
+    with pytest.raises(
+        ValueError, match="3 classes do not fit the target type 'binary'"
+    ):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["unknown class"](valid_arrays))
-    with pytest.raises(ValueError, match="unknown estimator class 'LogisticRegression'"):
+    with pytest.raises(
+        ValueError, match="unknown estimator class 'LogisticRegression'"
+    ):
         load_model(path)
 
 
@@ -323,10 +399,13 @@ def test_truncated_file_is_rejected_with_a_value_error(size, valid_arrays, tmp_p
         load_model(tmp_path / "model.npz")
 
 
-@pytest.mark.parametrize("content", [
-    pickle.dumps(ScratchRNNClassifier()),       # a pickle: never unpickled
-    b"plain text",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pickle.dumps(ScratchRNNClassifier()),  # a pickle: never unpickled
+        b"plain text",
+    ],
+)
 def test_other_files_are_rejected_with_a_value_error(content, tmp_path):
     (tmp_path / "model.npz").write_bytes(content)
     with pytest.raises(ValueError, match=INVALID):
@@ -363,11 +442,13 @@ def test_pickle_leaves_out_the_caches_of_the_last_pass():
     rng = np.random.RandomState(0)
     ids = rng.randint(1, 1000, (300, 200))
     y = rng.randint(0, 2, 300)
-    clf = ScratchRNNClassifier(embedding_dim=8, hidden_size=8, max_iter=1, random_state=0)
+    clf = ScratchRNNClassifier(
+        embedding_dim=8, hidden_size=8, max_iter=1, random_state=0
+    )
     clf.fit(ids, y)
     blob = pickle.dumps(clf)
     weights = sum(p.nbytes for p in clf.network_.params)
-    assert len(blob) < 4 * weights + 200_000        # params, grads, optimizer state
+    assert len(blob) < 4 * weights + 200_000  # params, grads, optimizer state
     twin = pickle.loads(blob)
     np.testing.assert_array_equal(twin.predict_proba(ids), clf.predict_proba(ids))
     twin.partial_fit(ids, y)

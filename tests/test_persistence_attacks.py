@@ -23,7 +23,9 @@ INVALID = "is not a valid sklearn_rnn model file"
 def arrays(tmp_path_factory):
     rng = np.random.RandomState(0)
     ids = rng.randint(0, 12, size=(30, 8))
-    clf = ScratchRNNClassifier(embedding_dim=3, hidden_size=5, max_iter=2, random_state=0)
+    clf = ScratchRNNClassifier(
+        embedding_dim=3, hidden_size=5, max_iter=2, random_state=0
+    )
     path = tmp_path_factory.mktemp("model") / "model.npz"
     clf.fit(ids, rng.randint(0, 2, 30)).save(path)
     with np.load(path, allow_pickle=False) as archive:
@@ -50,12 +52,19 @@ def assert_refused_fast(path, match):
     assert peak < 100 * 2**20
 
 
-@pytest.mark.parametrize("params", [
-    {"hidden_size": 6000}, {"hidden_size": 10**7}, {"num_layers": 10**8},
-    {"embedding_dim": 10**6}, {"dense_layers": [10**9]},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hidden_size": 6000},
+        {"hidden_size": 10**7},
+        {"num_layers": 10**8},
+        {"embedding_dim": 10**6},
+        {"dense_layers": [10**9]},
+    ],
+)
 def test_hyperparameters_larger_than_the_file_are_refused_before_building(
-        params, arrays, tmp_path):
+    params, arrays, tmp_path
+):
     path = tmp_path / "model.npz"
     np.savez(path, **edited(arrays, "params", lambda p: p.update(params)))
     assert_refused_fast(path, f"{INVALID}: its hyperparameters call for at least")
@@ -63,7 +72,10 @@ def test_hyperparameters_larger_than_the_file_are_refused_before_building(
 
 def test_a_huge_vocabulary_is_refused_before_building(arrays, tmp_path):
     path = tmp_path / "model.npz"
-    np.savez(path, **edited(arrays, "state", lambda s: s["scalars"].update(vocab_size_=10**12)))
+    np.savez(
+        path,
+        **edited(arrays, "state", lambda s: s["scalars"].update(vocab_size_=10**12)),
+    )
     assert_refused_fast(path, r"call for at least 120000000001\d\d bytes")
 
 
@@ -85,7 +97,7 @@ def test_a_compressed_entry_larger_than_the_file_is_never_unpacked(arrays, tmp_p
     zeros = np.zeros(2**20, dtype=np.uint8)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("padding.npy", "w", force_zip64=True) as entry:
-            for _ in range(64):          # 64 MiB of zeros, ~64 KiB compressed
+            for _ in range(64):  # 64 MiB of zeros, ~64 KiB compressed
                 entry.write(zeros.tobytes())
     assert path.stat().st_size < 2**20
     assert_refused_fast(path, "entry 'padding.npy' would unpack to 67108864 bytes")
@@ -95,7 +107,10 @@ def test_a_compressed_copy_of_a_known_entry_is_refused(arrays, tmp_path):
     """An entry may not be smuggled in under an allowed name twice."""
     path = tmp_path / "model.npz"
     np.savez(path, **arrays)
-    with zipfile.ZipFile(path, "a") as archive, pytest.warns(UserWarning, match="Duplicate"):
+    with (
+        zipfile.ZipFile(path, "a") as archive,
+        pytest.warns(UserWarning, match="Duplicate"),
+    ):
         archive.writestr("params.npy", b"x")
     assert_refused_fast(path, "unexpected entry 'params.npy'")
 

@@ -19,7 +19,7 @@ def pad(seqs, length, where, value=0.0):
         if where == "post":
             row[: len(s)] = s
         else:
-            row[length - len(s):] = s
+            row[length - len(s) :] = s
     return out
 
 
@@ -30,11 +30,17 @@ def test_pre_and_post_padding_give_identical_predictions(Est):
     y = np.array([s[:, 0].sum() > 0 for s in seqs]).astype(int)
     post, pre = pad(seqs, 12, "post", -9.0), pad(seqs, 12, "pre", -9.0)
     est = Est(mask_value=-9.0, **FAST).fit(post, y)
-    reference = est.predict_proba(post) if hasattr(est, "predict_proba") else est.predict(post)
-    other = est.predict_proba(pre) if hasattr(est, "predict_proba") else est.predict(pre)
+    reference = (
+        est.predict_proba(post) if hasattr(est, "predict_proba") else est.predict(post)
+    )
+    other = (
+        est.predict_proba(pre) if hasattr(est, "predict_proba") else est.predict(pre)
+    )
     assert_allclose(other, reference, atol=1e-6)
     # Ragged input is padded and masked internally: same predictions again.
-    ragged = est.predict_proba(seqs) if hasattr(est, "predict_proba") else est.predict(seqs)
+    ragged = (
+        est.predict_proba(seqs) if hasattr(est, "predict_proba") else est.predict(seqs)
+    )
     assert_allclose(ragged, reference, atol=1e-6)
 
 
@@ -42,7 +48,9 @@ def test_pre_and_post_padding_give_identical_gradients():
     rng = np.random.RandomState(1)
     seqs = ragged_sequences(8, 2, rng)
     y = rng.randint(0, 2, 8)
-    est = ScratchRNNClassifier(mask_value=0.0, dtype="float64", **FAST).fit(pad(seqs, 10, "post"), y)
+    est = ScratchRNNClassifier(mask_value=0.0, dtype="float64", **FAST).fit(
+        pad(seqs, 10, "post"), y
+    )
     grads = []
     for where in ("post", "pre"):
         X = pad(seqs, 10, where)
@@ -76,7 +84,9 @@ def test_all_padding_sequence_gets_the_zero_state_prediction():
     proba = clf.predict_proba(empty)
     assert np.isfinite(proba).all()
     assert_allclose(clf.transform(empty), 0.0)
-    assert_allclose(proba, clf.predict_proba([np.zeros((0, 2)), rng.randn(3, 2)])[:1], atol=1e-7)
+    assert_allclose(
+        proba, clf.predict_proba([np.zeros((0, 2)), rng.randn(3, 2)])[:1], atol=1e-7
+    )
 
 
 def test_return_sequences_classifier_with_ragged_targets():
@@ -100,18 +110,27 @@ def test_return_sequences_regressor_multi_output_and_transform():
     assert reg.transform(X).shape == (10, 7, 6)
 
 
-@pytest.mark.parametrize("params", [
-    dict(pooling="mean"), dict(pooling="max"), dict(num_layers=2),
-    dict(bidirectional=True), dict(bidirectional=True, num_layers=2, pooling="max"),
-    dict(dense_layers=(5, 4), dropout=0.2), dict(bptt_truncate=2),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(pooling="mean"),
+        dict(pooling="max"),
+        dict(num_layers=2),
+        dict(bidirectional=True),
+        dict(bidirectional=True, num_layers=2, pooling="max"),
+        dict(dense_layers=(5, 4), dropout=0.2),
+        dict(bptt_truncate=2),
+    ],
+)
 def test_architectures_fit_predict_and_transform(params):
     rng = np.random.RandomState(6)
     X = rng.randn(30, 6, 2)
     y = rng.randint(0, 3, 30)
     clf = ScratchRNNClassifier(**{**FAST, **params}).fit(X, y)
     assert clf.predict_proba(X).shape == (30, 3)
-    width = params.get("dense_layers", (6 * (2 if params.get("bidirectional") else 1),))[-1]
+    width = params.get(
+        "dense_layers", (6 * (2 if params.get("bidirectional") else 1),)
+    )[-1]
     assert clf.transform(X).shape == (30, width)
     assert len(clf.get_feature_names_out()) == width
 
@@ -120,7 +139,9 @@ def test_dropout_is_training_only_and_seeded():
     rng = np.random.RandomState(7)
     X, y = rng.randn(30, 6, 2), rng.randint(0, 2, 30)
     clf = ScratchRNNClassifier(dropout=0.5, **FAST).fit(X, y)
-    assert_array_equal(clf.predict_proba(X), clf.predict_proba(X))   # no dropout at inference
+    assert_array_equal(
+        clf.predict_proba(X), clf.predict_proba(X)
+    )  # no dropout at inference
     again = ScratchRNNClassifier(dropout=0.5, **FAST).fit(X, y)
     assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
 
@@ -133,7 +154,9 @@ def test_embedding_input_masks_padding_id_and_maps_unknown_ids_to_oov():
     assert clf.vocab_size_ == ids.max() + 1
     post_padded = np.hstack([ids[:, 3:], np.zeros((40, 3), int)])
     pre_padded = np.hstack([np.zeros((40, 3), int), ids[:, 3:]])
-    assert_allclose(clf.predict_proba(post_padded), clf.predict_proba(pre_padded), atol=1e-6)
+    assert_allclose(
+        clf.predict_proba(post_padded), clf.predict_proba(pre_padded), atol=1e-6
+    )
     unknown = ids.copy()
     unknown[:, 0] = 10_000
     oov = ids.copy()

@@ -79,13 +79,15 @@ def make_binary_addition(n_samples=1000, n_bits=8, *, random_state=None):
     >>> X, y = make_binary_addition(5, random_state=0)
     >>> X.shape, y.shape
     ((5, 8, 2), (5, 8))
-    >>> bool((decode_bits(y) == decode_bits(X[:, :, 0]) + decode_bits(X[:, :, 1])).all())
+    >>> total = decode_bits(X[:, :, 0]) + decode_bits(X[:, :, 1])
+    >>> bool((decode_bits(y) == total).all())
     True
     """
     rng = check_random_state(random_state)
     half = 2 ** (n_bits - 1)
-    return encode_binary_addition(rng.randint(0, half, n_samples),
-                                  rng.randint(0, half, n_samples), n_bits)
+    return encode_binary_addition(
+        rng.randint(0, half, n_samples), rng.randint(0, half, n_samples), n_bits
+    )
 
 
 def make_count_ones(n_samples=1000, length=10, *, random_state=None):

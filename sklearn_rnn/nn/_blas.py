@@ -38,9 +38,9 @@ SINGLE_THREAD_STEP_SIZE = 64 * 64
 BLOCK_ROWS = 384
 
 _lock = threading.Lock()
-_holders = 0          # how many callers are inside single_blas_thread now
-_saved_threads = []   # the thread counts found by the first of them
-_libraries = None     # the BLAS libraries, scanned once (a scan costs ms)
+_holders = 0  # how many callers are inside single_blas_thread now
+_saved_threads = []  # the thread counts found by the first of them
+_libraries = None  # the BLAS libraries, scanned once (a scan costs ms)
 
 
 def _blas_libraries():

@@ -17,8 +17,8 @@ Examples
 array([1.      , 0.419974])
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import expit

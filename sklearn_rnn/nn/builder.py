@@ -3,16 +3,42 @@
 import numpy as np
 
 from .cells import CELLS
-from .layers import POOLINGS, Bidirectional, Dense, Dropout, Embedding, LastStatePooling, Recurrent
+from .layers import (
+    POOLINGS,
+    Bidirectional,
+    Dense,
+    Dropout,
+    Embedding,
+    LastStatePooling,
+    Recurrent,
+)
 from .network import Network
 
 
-def build_network(input_size, n_outputs, loss, *, cell="rnn", hidden_size=32, num_layers=1,
-                  bidirectional=False, activation="tanh", init="xavier",
-                  recurrent_init="orthogonal", pooling="last", return_sequences=False,
-                  dense_layers=(), dense_activation="relu", dropout=0.0,
-                  bptt_truncate=None, vocab_size=None, embedding_dim=None, alpha=0.0,
-                  rng=None, dtype=np.float32):
+def build_network(
+    input_size,
+    n_outputs,
+    loss,
+    *,
+    cell="rnn",
+    hidden_size=32,
+    num_layers=1,
+    bidirectional=False,
+    activation="tanh",
+    init="xavier",
+    recurrent_init="orthogonal",
+    pooling="last",
+    return_sequences=False,
+    dense_layers=(),
+    dense_activation="relu",
+    dropout=0.0,
+    bptt_truncate=None,
+    vocab_size=None,
+    embedding_dim=None,
+    alpha=0.0,
+    rng=None,
+    dtype=np.float32,
+):
     """Build ``[Embedding] -> Recurrent(cell) x num_layers -> [pooling] -> Dense...``.
 
     Parameters
@@ -53,7 +79,8 @@ def build_network(input_size, n_outputs, loss, *, cell="rnn", hidden_size=32, nu
     --------
     >>> import numpy as np
     >>> from sklearn_rnn.nn.losses import SquaredError
-    >>> net = build_network(3, 1, SquaredError(), hidden_size=4, rng=np.random.RandomState(0))
+    >>> rng = np.random.RandomState(0)
+    >>> net = build_network(3, 1, SquaredError(), hidden_size=4, rng=rng)
     >>> net.predict(np.zeros((5, 2, 3), dtype=np.float32)).shape   # (T, N, D) in
     (2, 1)
     """
@@ -71,9 +98,18 @@ def build_network(input_size, n_outputs, loss, *, cell="rnn", hidden_size=32, nu
 
     def recurrent(size_in):
         options = {"activation": activation} if cell == "rnn" else {}
-        return Recurrent(CELLS[cell](size_in, hidden_size, init=init,
-                                     recurrent_init=recurrent_init, rng=rng, dtype=dtype,
-                                     **options), bptt_truncate)
+        return Recurrent(
+            CELLS[cell](
+                size_in,
+                hidden_size,
+                init=init,
+                recurrent_init=recurrent_init,
+                rng=rng,
+                dtype=dtype,
+                **options,
+            ),
+            bptt_truncate,
+        )
 
     for depth in range(num_layers):
         if depth:
@@ -91,7 +127,9 @@ def build_network(input_size, n_outputs, loss, *, cell="rnn", hidden_size=32, nu
             layers.append(POOLINGS[pooling]())
     for units in dense_layers:
         add_dropout()
-        layers.append(Dense(input_size, units, dense_activation, init, rng=rng, dtype=dtype))
+        layers.append(
+            Dense(input_size, units, dense_activation, init, rng=rng, dtype=dtype)
+        )
         input_size = units
     add_dropout()
     layers.append(Dense(input_size, n_outputs, "identity", init, rng=rng, dtype=dtype))

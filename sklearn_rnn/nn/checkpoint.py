@@ -42,14 +42,21 @@ class Checkpoint:
     def __init__(self, optimizer, row_sparse=()):
         self.optimizer = optimizer
         self.row_sparse = set(row_sparse)
-        self.scalars = {key: value for key, value in vars(optimizer).items()
-                        if key not in ("params", "state")}
+        self.scalars = {
+            key: value
+            for key, value in vars(optimizer).items()
+            if key not in ("params", "state")
+        }
         self.dense = {
-            i: (param.copy(), {name: slots[i].copy() for name, slots in optimizer.state.items()})
-            for i, param in enumerate(optimizer.params) if i not in self.row_sparse
+            i: (
+                param.copy(),
+                {name: slots[i].copy() for name, slots in optimizer.state.items()},
+            )
+            for i, param in enumerate(optimizer.params)
+            if i not in self.row_sparse
         }
         self.saved_rows = {i: [] for i in self.row_sparse}
-        self.seen = {i: None for i in self.row_sparse}   # allocated on first use
+        self.seen = {i: None for i in self.row_sparse}  # allocated on first use
 
     def record(self, rows):
         """Save the rows ``rows[i]`` of row-sparse parameter ``i`` not yet saved."""
@@ -67,7 +74,11 @@ class Checkpoint:
     def touched_rows(self, i):
         """The rows of row-sparse parameter ``i`` recorded so far."""
         saved = self.saved_rows[i]
-        return np.concatenate([rows for rows, _, _ in saved]) if saved else np.empty(0, np.intp)
+        return (
+            np.concatenate([rows for rows, _, _ in saved])
+            if saved
+            else np.empty(0, np.intp)
+        )
 
     def changed_values(self):
         """Each parameter as far as it may have changed: dense ones whole,

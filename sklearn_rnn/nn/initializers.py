@@ -23,7 +23,6 @@ True
 
 import numpy as np
 
-
 #: Rows drawn at a time by :func:`normal` (bounds its float64 scratch).
 _CHUNK_ROWS = 2**16
 
@@ -36,7 +35,7 @@ def normal(shape, rng, dtype, std=0.01):
     """
     out = np.empty(shape, dtype=dtype)
     for start in range(0, shape[0], _CHUNK_ROWS):
-        rows = out[start:start + _CHUNK_ROWS]
+        rows = out[start : start + _CHUNK_ROWS]
         rows[...] = rng.standard_normal(rows.shape) * std
     return out
 

@@ -44,21 +44,32 @@ class Network:
         self.layers[0].input_grad = False
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
-        self.param_names = [f"{i}.{layer.name}.{name}"
-                            for i, layer in enumerate(self.layers) for name in layer.param_names]
+        self.param_names = [
+            f"{i}.{layer.name}.{name}"
+            for i, layer in enumerate(self.layers)
+            for name in layer.param_names
+        ]
         starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
-        self._row_sparse = [(int(start), layer) for start, layer in zip(starts, self.layers)
-                            if layer.row_sparse]
+        self._row_sparse = [
+            (int(start), layer)
+            for start, layer in zip(starts, self.layers)
+            if layer.row_sparse
+        ]
         # The L2 penalty covers weight matrices, not biases nor embedding tables
         # (whose gradient is row-sparse: a dense penalty would touch every row).
         self._penalized = [
-            (p, g) for layer in self.layers if not isinstance(layer, Embedding)
-            for p, g in zip(layer.params, layer.grads) if p.ndim == 2
+            (p, g)
+            for layer in self.layers
+            if not isinstance(layer, Embedding)
+            for p, g in zip(layer.params, layer.grads)
+            if p.ndim == 2
         ]
 
     def __repr__(self):
         layers = "".join(f"\n  ({i}) {layer!r}" for i, layer in enumerate(self.layers))
-        return f"Network({layers}\n  loss={type(self.loss).__name__}, alpha={self.alpha})"
+        return (
+            f"Network({layers}\n  loss={type(self.loss).__name__}, alpha={self.alpha})"
+        )
 
     def named_params(self):
         """The parameters by name: ``{"0.SimpleRNN.kernel": array, ...}`` (the arrays
@@ -82,7 +93,7 @@ class Network:
         return x
 
     def features(self, x, mask=None):
-        """The input of the output layer (what the estimators' ``transform`` returns)."""
+        """The input of the output layer (the estimators' ``transform``)."""
         for layer in self.layers[:-1]:
             x = layer.forward(x, mask)
             mask = layer.output_mask(mask)
@@ -96,7 +107,9 @@ class Network:
     def predict(self, x, mask=None):
         """Output-layer predictions (probabilities or regression values)."""
         logits = self.forward(x, mask)
-        return self.loss.predict(logits.reshape(-1, logits.shape[-1])).reshape(logits.shape)
+        return self.loss.predict(logits.reshape(-1, logits.shape[-1])).reshape(
+            logits.shape
+        )
 
     def loss_and_gradients(self, x, target, weights, mask=None):
         """One training forward/backward pass; returns the (penalised) loss.
@@ -109,7 +122,7 @@ class Network:
         rows = weights.size
         loss, dlogits = self.loss.loss_and_gradient(
             logits.reshape(rows, n_outputs),
-            target.reshape((rows,) + target.shape[weights.ndim:]),
+            target.reshape((rows,) + target.shape[weights.ndim :]),
             weights.ravel(),
         )
         self.backward(dlogits.reshape(logits.shape))

@@ -51,8 +51,10 @@ class Optimizer:
         self.iterations = 0
         # np.zeros (calloc): the slots of an embedding table's rows never
         # updated take no memory.
-        self.state = {name: [np.zeros(p.shape, p.dtype) for p in self.params]
-                      for name in self.slots}
+        self.state = {
+            name: [np.zeros(p.shape, p.dtype) for p in self.params]
+            for name in self.slots
+        }
 
     def start_epoch(self, epoch):
         """Set the learning rate of epoch ``epoch`` (counted from 0).
@@ -60,7 +62,7 @@ class Optimizer:
         ``initial_learning_rate * decay**epoch``: PyTorch's ``ExponentialLR``;
         ``decay = 1`` keeps it constant.
         """
-        self.learning_rate = self.initial_learning_rate * self.decay ** epoch
+        self.learning_rate = self.initial_learning_rate * self.decay**epoch
 
     def step(self, grads, rows=None):
         """Update every parameter in place from its gradient.
@@ -80,7 +82,7 @@ class Optimizer:
             if i not in rows:
                 self._update(param, grad, slots)
                 continue
-            r = rows[i]   # update compact copies of the rows, then write back
+            r = rows[i]  # update compact copies of the rows, then write back
             compact = {name: slot[r] for name, slot in slots.items()}
             values = param[r]
             self._update(values, grad[r], compact)
@@ -96,7 +98,9 @@ class Optimizer:
         """Return a deep copy of the optimizer state."""
         return {
             "iterations": self.iterations,
-            "slots": {name: [a.copy() for a in arrays] for name, arrays in self.state.items()},
+            "slots": {
+                name: [a.copy() for a in arrays] for name, arrays in self.state.items()
+            },
         }
 
     def set_state(self, state):
@@ -172,7 +176,9 @@ class Adam(Optimizer):
 
     slots = ("first_moment", "second_moment")
 
-    def __init__(self, params, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self, params, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
         super().__init__(params, learning_rate)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -201,8 +207,15 @@ class Rprop(Optimizer):
 
     slots = ("previous_grad", "step_size")
 
-    def __init__(self, params, learning_rate=0.01, eta_minus=0.5, eta_plus=1.2,
-                 step_min=1e-6, step_max=50.0):
+    def __init__(
+        self,
+        params,
+        learning_rate=0.01,
+        eta_minus=0.5,
+        eta_plus=1.2,
+        step_min=1e-6,
+        step_max=50.0,
+    ):
         super().__init__(params, learning_rate)
         self.eta_minus, self.eta_plus = eta_minus, eta_plus
         self.step_min, self.step_max = step_min, step_max

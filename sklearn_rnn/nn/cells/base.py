@@ -66,8 +66,15 @@ class Cell:
     #: The name of a layer of this cell (in weight names).
     layer_name = "Recurrent"
 
-    def __init__(self, input_size, hidden_size, init="xavier", recurrent_init="orthogonal",
-                 rng=None, dtype=np.float32):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        init="xavier",
+        recurrent_init="orthogonal",
+        rng=None,
+        dtype=np.float32,
+    ):
         rng = np.random.RandomState(0) if rng is None else rng
         G, H = self.gates, hidden_size
         self.hidden_size = H
@@ -99,9 +106,12 @@ class Cell:
         low = max(stop, 1)
         d_in2d = d_input[stop:].reshape(-1, GH)
         transposed_product(x[stop:].reshape(len(d_in2d), -1), d_in2d, out=self.grads[0])
-        transposed_product(h[low - 1:-1].reshape(-1, self.hidden_size),
-                           d_recurrent[low:].reshape(-1, GH), out=self.grads[1])
+        transposed_product(
+            h[low - 1 : -1].reshape(-1, self.hidden_size),
+            d_recurrent[low:].reshape(-1, GH),
+            out=self.grads[1],
+        )
         ones = np.ones(len(d_in2d), dtype=d_in2d.dtype)
-        np.matmul(ones, d_in2d, out=self.grads[2])          # column sums, one GEMV
+        np.matmul(ones, d_in2d, out=self.grads[2])  # column sums, one GEMV
         if self.has_recurrent_bias:
             np.matmul(ones, d_recurrent[stop:].reshape(-1, GH), out=self.grads[3])

@@ -37,14 +37,24 @@ class SimpleRNNCell(Cell):
     state_size = 1
     layer_name = "SimpleRNN"
 
-    def __init__(self, input_size, hidden_size, activation="tanh", init="xavier",
-                 recurrent_init="orthogonal", rng=None, dtype=np.float32):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        activation="tanh",
+        init="xavier",
+        recurrent_init="orthogonal",
+        rng=None,
+        dtype=np.float32,
+    ):
         super().__init__(input_size, hidden_size, init, recurrent_init, rng, dtype)
         self.activation = get_activation(activation)
 
     def __repr__(self):
-        return (f"SimpleRNNCell(hidden_size={self.hidden_size}, "
-                f"activation={self.activation.name!r})")
+        return (
+            f"SimpleRNNCell(hidden_size={self.hidden_size}, "
+            f"activation={self.activation.name!r})"
+        )
 
     def start(self, xw):
         # a_t is overwritten by h_t: the input terms' buffer holds the states.
@@ -57,9 +67,9 @@ class SimpleRNNCell(Cell):
         self.activation.forward(a, out=a)
 
     def prepare_backward(self, xw, states, cache, d_input):
-        self.activation.derivative(states[0], out=d_input)    # f'(a_t) of all steps
+        self.activation.derivative(states[0], out=d_input)  # f'(a_t) of all steps
 
     def step_backward(self, t, states, cache, d_states, d_input, d_recurrent, out):
         da = d_input[t]
-        da *= d_states[0]                                     # dL/da_t = dL/dh_t f'(a_t)
+        da *= d_states[0]  # dL/da_t = dL/dh_t f'(a_t)
         return (np.matmul(da, self.recurrent_kernel.T, out=out[0]),)

@@ -1,4 +1,4 @@
-"""Layers of the NumPy engine; see :mod:`sklearn_rnn.nn.layers.base` for the protocol."""
+"""Layers of the NumPy engine; :mod:`sklearn_rnn.nn.layers.base` gives the protocol."""
 
 from .base import Layer
 from .bidirectional import Bidirectional

@@ -61,8 +61,9 @@ class Layer:
         return type(self).__name__
 
     def __repr__(self):
-        shapes = ", ".join(f"{name}={tuple(p.shape)}"
-                           for name, p in zip(self.param_names, self.params))
+        shapes = ", ".join(
+            f"{name}={tuple(p.shape)}" for name, p in zip(self.param_names, self.params)
+        )
         return f"{type(self).__name__}({shapes})"
 
     def __getstate__(self):
@@ -70,7 +71,12 @@ class Layer:
         workspaces of the last pass (they are rebuilt by the next forward)."""
         kept = {id(a) for a in self.params + self.grads}
         return {
-            key: value for key, value in self.__dict__.items()
-            if key not in self._caches and (not isinstance(value, np.ndarray) or id(value) in kept
-                                            or key in self._persistent_arrays)
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in self._caches
+            and (
+                not isinstance(value, np.ndarray)
+                or id(value) in kept
+                or key in self._persistent_arrays
+            )
         }

@@ -28,8 +28,9 @@ class Bidirectional(Layer):
         self.forward_layer, self.backward_layer = forward_layer, backward_layer
         self.params = forward_layer.params + backward_layer.params
         self.grads = forward_layer.grads + backward_layer.grads
-        self.param_names = tuple(f"forward_{name}" for name in forward_layer.param_names) + tuple(
-            f"backward_{name}" for name in backward_layer.param_names)
+        self.param_names = tuple(
+            f"forward_{name}" for name in forward_layer.param_names
+        ) + tuple(f"backward_{name}" for name in backward_layer.param_names)
         self.split = forward_layer.hidden_size
         self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
 
@@ -44,7 +45,9 @@ class Bidirectional(Layer):
     def forward(self, x, mask=None, training=False):
         reversed_mask = None if mask is None else mask[::-1]
         ahead = self.forward_layer.forward(x, mask, training)
-        behind = self.backward_layer.forward(np.ascontiguousarray(x[::-1]), reversed_mask, training)
+        behind = self.backward_layer.forward(
+            np.ascontiguousarray(x[::-1]), reversed_mask, training
+        )
         return np.concatenate([ahead, behind[::-1]], axis=-1)
 
     def backward(self, dout):

@@ -33,8 +33,15 @@ class Dense(Layer):
 
     param_names = ("kernel", "bias")
 
-    def __init__(self, input_size, output_size, activation="identity", init="xavier",
-                 rng=None, dtype=np.float32):
+    def __init__(
+        self,
+        input_size,
+        output_size,
+        activation="identity",
+        init="xavier",
+        rng=None,
+        dtype=np.float32,
+    ):
         super().__init__()
         rng = np.random.RandomState(0) if rng is None else rng
         self.activation = get_activation(activation)
@@ -47,7 +54,7 @@ class Dense(Layer):
         out = x @ self.W
         out += self.b
         out = self.activation.forward(out, out=out)
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self.x, self.out = x, out
         return out
 

@@ -32,7 +32,7 @@ class Dropout(Layer):
         self.keep = None
 
     def forward(self, x, mask=None, training=False):
-        if not training:   # inference keeps nothing on the layer (thread safety)
+        if not training:  # inference keeps nothing on the layer (thread safety)
             return x
         if self.rate == 0:
             self.keep = None

@@ -70,7 +70,7 @@ class Embedding(Layer):
         return rows[1:] if len(rows) and rows[0] == 0 else rows
 
     def forward(self, ids, mask=None, training=False):
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self.ids = ids
         return self.W[ids]
 
@@ -89,10 +89,12 @@ class Embedding(Layer):
         rows = sorted_ids[starts]
         # Sum the gradient rows of each id: a (rows, N*T) 0/1 matrix in CSR
         # form times dout, much faster than np.add.reduceat over axis 0.
-        summing = csr_matrix((np.ones(len(order), dtype=grad.dtype), order,
-                              np.r_[starts, len(order)]), shape=(len(rows), len(order)))
+        summing = csr_matrix(
+            (np.ones(len(order), dtype=grad.dtype), order, np.r_[starts, len(order)]),
+            shape=(len(rows), len(order)),
+        )
         sums = summing @ dout.reshape(len(order), -1)
-        skip = int(rows[0] == 0)               # padding (id 0, sorted first) gets no gradient
+        skip = int(rows[0] == 0)  # padding (id 0, sorted first) gets no gradient
         grad[rows[skip:]] = sums[skip:]
         self.touched_rows = rows
         return None

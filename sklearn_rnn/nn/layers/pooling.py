@@ -37,14 +37,14 @@ class LastStatePooling(Layer):
            [10.,  3.]])
     """
 
-    _dx = None   # zero gradient buffer, reused between calls
+    _dx = None  # zero gradient buffer, reused between calls
 
     def __init__(self, n_forward_features=None):
         super().__init__()
         self.split = n_forward_features
 
     def forward(self, x, mask=None, training=False):
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self.shape, self.dtype = x.shape, x.dtype
         if self.split is None:
             return x[-1].copy()
@@ -86,7 +86,7 @@ class MeanPooling(Layer):
         else:
             counts = np.maximum(mask.sum(axis=0), 1)
             weights = (mask / counts).astype(x.dtype)[:, :, None]
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self.weights = weights
         return np.einsum("tnf,tni->nf", x, weights)
 
@@ -112,17 +112,19 @@ class MaxPooling(Layer):
         shape = x.shape
         if mask is not None:
             x = np.where(mask[:, :, None], x, -np.inf)
-        argmax = x.argmax(axis=0)                          # (N, F)
+        argmax = x.argmax(axis=0)  # (N, F)
         out = np.take_along_axis(x, argmax[None], axis=0)[0]
-        empty = np.isneginf(out)                           # no valid step
+        empty = np.isneginf(out)  # no valid step
         out[empty] = 0.0
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self.shape, self.argmax, self.empty = shape, argmax, empty
         return out
 
     def backward(self, dout):
         dx = np.zeros(self.shape, dtype=dout.dtype)
-        np.put_along_axis(dx, self.argmax[None], np.where(self.empty, 0.0, dout)[None], axis=0)
+        np.put_along_axis(
+            dx, self.argmax[None], np.where(self.empty, 0.0, dout)[None], axis=0
+        )
         return dx
 
     def output_mask(self, mask):

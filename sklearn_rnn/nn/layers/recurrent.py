@@ -70,12 +70,13 @@ class Recurrent(Layer):
 
     @property
     def name(self):
-        """Named after its cell, as Keras names layers: ``SimpleRNN``, ``GRU``, ``LSTM``."""
+        """Named after its cell, as in Keras: ``SimpleRNN``, ``GRU``, ``LSTM``."""
         return self.cell.layer_name
 
     def __repr__(self):
-        shapes = ", ".join(f"{name}={tuple(p.shape)}"
-                           for name, p in zip(self.param_names, self.params))
+        shapes = ", ".join(
+            f"{name}={tuple(p.shape)}" for name, p in zip(self.param_names, self.params)
+        )
         return f"{self.name}({self.cell!r}, {shapes})"
 
     def forward(self, x, mask=None, training=False):
@@ -94,7 +95,7 @@ class Recurrent(Layer):
                     for now, before in zip(current, previous or (0.0,) * len(current)):
                         np.copyto(now, before, where=padding[t])
                 previous = current
-        if training:   # inference keeps nothing on the layer (thread safety)
+        if training:  # inference keeps nothing on the layer (thread safety)
             self._last_pass = (x, padding, xw, states, cache)
         return states[0]
 
@@ -105,8 +106,11 @@ class Recurrent(Layer):
         T, N, H = states[0].shape
         dtype = xw.dtype
         d_input = workspace(self, "_d_input", xw.shape, dtype)
-        d_recurrent = (workspace(self, "_d_recurrent", xw.shape, dtype)
-                       if cell.has_recurrent_bias else d_input)
+        d_recurrent = (
+            workspace(self, "_d_recurrent", xw.shape, dtype)
+            if cell.has_recurrent_bias
+            else d_input
+        )
         cell.prepare_backward(xw, states, cache, d_input)
         # Steps with an upstream gradient: a many-to-one network has only the
         # last one; below it only the carried gradient flows back.
@@ -121,16 +125,17 @@ class Recurrent(Layer):
             for t in range(T - 1, -1, -1):
                 if receives[t]:
                     np.add(d_states[0], dout[t], out=d_states[0])
-                d_previous = cell.step_backward(t, states, cache, d_states, d_input,
-                                                d_recurrent, spare)
-                if padding is not None:     # a carried state has no gradient of its own
+                d_previous = cell.step_backward(
+                    t, states, cache, d_states, d_input, d_recurrent, spare
+                )
+                if padding is not None:  # a carried state has no gradient of its own
                     np.copyto(d_input[t], 0.0, where=padding[t])
                     if d_recurrent is not d_input:
                         np.copyto(d_recurrent[t], 0.0, where=padding[t])
                 if t == 0:
-                    break                   # the zero state is a constant
+                    break  # the zero state is a constant
                 if self.bptt_truncate and t % self.bptt_truncate == 0:
-                    for d in d_states:      # window boundary: the state is a constant
+                    for d in d_states:  # window boundary: the state is a constant
                         d.fill(0.0)
                 else:
                     if padding is not None:  # ... and passes its gradient through
@@ -140,14 +145,20 @@ class Recurrent(Layer):
                 if t == first_input:
                     scale = float(np.max(np.abs(d_input[t:])))
                 elif t < first_input and (first_input - t) % _CHECK_EVERY == 0:
-                    if max(float(np.max(np.abs(d))) for d in d_states) <= negligible * scale:
-                        stop = t            # below: negligible gradients, d_input unset
+                    if (
+                        max(float(np.max(np.abs(d))) for d in d_states)
+                        <= negligible * scale
+                    ):
+                        stop = t  # below: negligible gradients, d_input unset
                         break
         cell.weight_gradients(x, states[0], d_input, d_recurrent, stop)
         if not self.input_grad:
             return None
         dx = np.empty(x.shape, dtype=dtype)
         dx[:stop] = 0.0
-        np.matmul(d_input[stop:].reshape(-1, xw.shape[2]), cell.kernel.T,
-                  out=dx[stop:].reshape(-1, x.shape[2]))
+        np.matmul(
+            d_input[stop:].reshape(-1, xw.shape[2]),
+            cell.kernel.T,
+            out=dx[stop:].reshape(-1, x.shape[2]),
+        )
         return dx

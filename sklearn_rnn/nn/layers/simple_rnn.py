@@ -11,10 +11,11 @@ class SimpleRNN(Recurrent):
 
     The course's model: a :class:`~sklearn_rnn.nn.layers.recurrent.Recurrent`
     loop over a :class:`~sklearn_rnn.nn.cells.SimpleRNNCell`.  Input ``x`` is
-    time-major ``(T, N, D)``; the output is every hidden state, ``(T, N, H)``.  On a padding step (``mask[t, n]`` false) the state is
-    carried over unchanged, ``h_t = h_{t-1}``, so padding, before or after the
-    sequence, never changes a result: the last state is the state after the
-    last real step, and an all-padding sequence keeps ``h = 0``.
+    time-major ``(T, N, D)``; the output is every hidden state, ``(T, N, H)``.
+    On a padding step (``mask[t, n]`` false) the state is carried over
+    unchanged, ``h_t = h_{t-1}``, so padding, before or after the sequence,
+    never changes a result: the last state is the state after the last real
+    step, and an all-padding sequence keeps ``h = 0``.
 
     Parameters
     ----------
@@ -50,23 +51,38 @@ class SimpleRNN(Recurrent):
     array([[0.79494228, 0.81839002, 0.83939649, 0.85584174]])
     """
 
-    def __init__(self, input_size, hidden_size, activation="tanh", init="xavier",
-                 recurrent_init="orthogonal", bptt_truncate=None, rng=None,
-                 dtype=np.float32):
-        cell = SimpleRNNCell(input_size, hidden_size, activation, init, recurrent_init,
-                             rng, dtype)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        activation="tanh",
+        init="xavier",
+        recurrent_init="orthogonal",
+        bptt_truncate=None,
+        rng=None,
+        dtype=np.float32,
+    ):
+        cell = SimpleRNNCell(
+            input_size, hidden_size, activation, init, recurrent_init, rng, dtype
+        )
         super().__init__(cell, bptt_truncate)
 
     # The course's names for the cell's weights (assigning copies in place).
-    Wx = property(lambda self: self.cell.kernel,
-                  lambda self, value: np.copyto(self.cell.kernel, value),
-                  doc="The input kernel (D, H).")
-    Wh = property(lambda self: self.cell.recurrent_kernel,
-                  lambda self, value: np.copyto(self.cell.recurrent_kernel, value),
-                  doc="The recurrent kernel (H, H).")
-    b = property(lambda self: self.cell.bias,
-                 lambda self, value: np.copyto(self.cell.bias, value),
-                 doc="The bias (H,).")
+    Wx = property(
+        lambda self: self.cell.kernel,
+        lambda self, value: np.copyto(self.cell.kernel, value),
+        doc="The input kernel (D, H).",
+    )
+    Wh = property(
+        lambda self: self.cell.recurrent_kernel,
+        lambda self, value: np.copyto(self.cell.recurrent_kernel, value),
+        doc="The recurrent kernel (H, H).",
+    )
+    b = property(
+        lambda self: self.cell.bias,
+        lambda self, value: np.copyto(self.cell.bias, value),
+        doc="The bias (H,).",
+    )
 
     @property
     def activation(self):
