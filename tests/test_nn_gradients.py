@@ -48,7 +48,7 @@ def assert_gradients_match(net, x, y, weights, mask=None):
 @pytest.mark.parametrize(
     "loss",
     [SoftmaxCrossEntropy(), SigmoidBinaryCrossEntropy(), SquaredError()],
-    ids=lambda loss: loss.name,
+    ids=lambda loss: type(loss).__name__,
 )
 @pytest.mark.parametrize("return_sequences", [False, True])
 def test_network_gradients_each_activation_loss_and_output_mode(

@@ -39,7 +39,6 @@ class SoftmaxCrossEntropy:
     ``target`` holds class indices of shape (n_rows,).
     """
 
-    name = "softmax_cross_entropy"
 
     def predict(self, logits):
         """Class probabilities ``softmax(logits)``."""
@@ -64,7 +63,6 @@ class SigmoidBinaryCrossEntropy:
     (one output per label).  ``target`` is a 0/1 array shaped like the logits.
     """
 
-    name = "sigmoid_binary_cross_entropy"
 
     def predict(self, logits):
         """Per-output probabilities ``sigmoid(logits)``."""
@@ -83,7 +81,6 @@ class SigmoidBinaryCrossEntropy:
 class SquaredError:
     """Half squared error ``0.5 * ||z - y||**2`` of an identity output."""
 
-    name = "squared_error"
 
     def predict(self, logits):
         """The identity: regression outputs are the logits."""
@@ -96,9 +93,3 @@ class SquaredError:
         loss = 0.5 * np.dot(w, (grad * grad).sum(axis=1))
         grad *= w[:, None]
         return float(loss), grad.astype(logits.dtype, copy=False)
-
-
-LOSSES = {
-    loss.name: loss
-    for loss in (SoftmaxCrossEntropy, SigmoidBinaryCrossEntropy, SquaredError)
-}
