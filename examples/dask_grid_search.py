@@ -151,9 +151,8 @@ def main():
             max_features=MAX_FEATURES,
             preprocessor=functools.partial(strip_html, lowercase=True),
         ),
-        ScratchRNNClassifier(
+        ScratchRNNClassifier(  # vocab_size=None: the table fits the fitted ids
             embedding_dim=16,
-            vocab_size=MAX_FEATURES + 2,
             learning_rate_init=0.03,
             batch_size=32,
             max_iter=30,
