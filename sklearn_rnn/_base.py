@@ -71,6 +71,7 @@ class BaseScratchRNN(
         self,
         hidden_size=32,
         *,
+        cell="rnn",
         num_layers=1,
         bidirectional=False,
         activation="tanh",
@@ -106,6 +107,7 @@ class BaseScratchRNN(
         warm_start=False,
         dtype="auto",
     ):
+        self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bidirectional
@@ -247,6 +249,7 @@ class BaseScratchRNN(
             self.n_step_features_,
             n_outputs,
             loss,
+            cell=self.cell,
             hidden_size=self.hidden_size,
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,

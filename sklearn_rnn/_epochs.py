@@ -25,26 +25,46 @@ class EpochLoopMixin:
         stratify = self._stratify_labels(target)
         values, mask = sequences
         arrays = [values, target, sample_weight] + ([] if mask is None else [mask])
-        split = train_test_split(*arrays, test_size=self.validation_fraction,
-                                 random_state=self._random_state, stratify=stratify)
+        split = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=self._random_state,
+            stratify=stratify,
+        )
         train, val = split[0::2], split[1::2]
 
         def as_sequences(part):
             return Sequences(part[0], None if mask is None else part[3])
 
-        return (as_sequences(train), train[1], train[2]), (as_sequences(val), val[1], val[2])
+        return (as_sequences(train), train[1], train[2]), (
+            as_sequences(val),
+            val[1],
+            val[2],
+        )
 
     def _stratify_labels(self, target):
         return None
 
-    def _train(self, sequences, target, sample_weight, *, max_epochs, early_stopping,
-               callbacks, checkpoint):
-        """The epoch loop: train, track the stopping criterion, keep the best weights."""
+    def _train(
+        self,
+        sequences,
+        target,
+        sample_weight,
+        *,
+        max_epochs,
+        early_stopping,
+        callbacks,
+        checkpoint,
+    ):
+        """The epoch loop: train, track the stopping criterion, keep the best."""
         if early_stopping:
             (sequences, target, sample_weight), validation = self._split_validation(
-                sequences, target, sample_weight)
+                sequences, target, sample_weight
+            )
             best_params = [p.copy() for p in self.network_.params]
-        data = TrainingData(sequences, target, sample_weight, per_step=self.return_sequences)
+        data = TrainingData(
+            sequences, target, sample_weight, per_step=self.return_sequences
+        )
         batch_size = self._batch_size(data.n_samples)
         stalled = diverged = stopped_by_callback = False
         for _ in range(max_epochs):
@@ -52,14 +72,19 @@ class EpochLoopMixin:
             epoch = callbacks.subcontext(task_name="epoch")
             epoch.call_on_fit_task_begin(estimator=self)
             try:
-                loss, score = self._run_epoch(data, batch_size, checkpoint,
-                                              validation if early_stopping else None)
+                loss, score = self._run_epoch(
+                    data, batch_size, checkpoint, validation if early_stopping else None
+                )
             except TrainingDivergedError as exc:
                 if not early_stopping:
                     raise
                 # Early stopping holds finite best weights: keep them, stop here.
-                warnings.warn("Training diverged; stopped and restored the weights of the "
-                              f"best epoch. {exc}", ConvergenceWarning)
+                warnings.warn(
+                    "Training diverged; stopped and restored the weights of the "
+                    f"best epoch. {exc}",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
                 diverged = True
                 break
             self.n_iter_ += 1
@@ -71,13 +96,18 @@ class EpochLoopMixin:
                 message += f", validation score={score:.6f}"
                 if score > self.best_validation_score_:
                     best_params = [p.copy() for p in self.network_.params]
-                stalled = self._update_no_improvement_count(score, higher_is_better=True)
+                stalled = self._update_no_improvement_count(
+                    score, higher_is_better=True
+                )
             else:
-                stalled = self._update_no_improvement_count(loss, higher_is_better=False)
+                stalled = self._update_no_improvement_count(
+                    loss, higher_is_better=False
+                )
             if self.verbose:
                 print(f"{message}, {time.perf_counter() - start:.2f} s")
             stopped_by_callback = epoch.call_on_fit_task_end(
-                estimator=self, reconstruction_attributes=self._fitted_attributes)
+                estimator=self, reconstruction_attributes=self._fitted_attributes
+            )
             if stopped_by_callback or (stalled and max_epochs > 1):
                 break
         if early_stopping:
@@ -86,16 +116,31 @@ class EpochLoopMixin:
         if max_epochs > 1 and not (stalled or diverged or stopped_by_callback):
             warnings.warn(
                 f"{type(self).__name__}: maximum iterations ({max_epochs}) reached "
-                "and the optimization hasn't converged yet.", ConvergenceWarning)
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
 
     def _run_epoch(self, data, batch_size, checkpoint, validation):
         """One epoch at the scheduled learning rate; ``(loss, validation score)``."""
-        self._optimizer.start_epoch(self.n_iter_)   # epochs so far, partial_fit included
+        # The schedule counts the epochs so far, partial_fit included.
+        self._optimizer.start_epoch(self.n_iter_)
         try:
-            loss = run_epoch(self.network_, self._optimizer, data, batch_size,
-                             self._random_state, self.shuffle, self.clip_norm, checkpoint)
-            changed = (self.network_.params if checkpoint is None
-                       else checkpoint.changed_values())
+            loss = run_epoch(
+                self.network_,
+                self._optimizer,
+                data,
+                batch_size,
+                self._random_state,
+                self.shuffle,
+                self.clip_norm,
+                checkpoint,
+            )
+            changed = (
+                self.network_.params
+                if checkpoint is None
+                else checkpoint.changed_values()
+            )
             if not all(np.isfinite(values).all() for values in changed):
                 raise TrainingDivergedError("weights")
         except TrainingDivergedError as exc:
@@ -104,7 +149,7 @@ class EpochLoopMixin:
         return loss, score
 
     def _update_no_improvement_count(self, value, *, higher_is_better):
-        """Count epochs without a ``tol`` improvement; True once past ``n_iter_no_change``.
+        """Count epochs without a ``tol`` improvement; True past ``n_iter_no_change``.
 
         Tracks ``best_validation_score_`` (higher is better) or
         ``best_loss_`` (lower is better), as scikit-learn's MLP does.

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._targets import per_step_target
 from .exceptions import TrainingDivergedError
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
+from .nn.cells import CELLS
 
 #: Working memory (bytes) of one prediction chunk; see README "Errors and limits".
 PREDICT_CHUNK_BYTES = 64 * 2**20
@@ -31,9 +32,10 @@ class InferenceMixin(TransformerMixin):
         values, mask = sequences
         n, t = values.shape[:2]
         built = self._architecture  # not get_params(): set_params may have changed it
+        gates = CELLS[built["cell"]].gates  # a step's buffers are G*H wide
         width = max(
             values.shape[2] if values.ndim == 3 else built["embedding_dim"],
-            built["hidden_size"] * (2 if built["bidirectional"] else 1),
+            gates * built["hidden_size"] * (2 if built["bidirectional"] else 1),
         )
         layers = len(self.network_.layers)
         itemsize = np.dtype(self.dtype_).itemsize

@@ -17,11 +17,13 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from .nn.activations import ACTIVATIONS
+from .nn.cells import CELLS
 from .nn.initializers import INITIALIZERS
 from .nn.layers import POOLINGS
 from .nn.optimizers import OPTIMIZERS
 
 PARAMETER_CONSTRAINTS = {
+    "cell": [StrOptions(set(CELLS))],
     "hidden_size": [Interval(Integral, 1, None, closed="left")],
     "num_layers": [Interval(Integral, 1, None, closed="left")],
     "bidirectional": ["boolean"],
@@ -65,6 +67,7 @@ PARAMETER_CONSTRAINTS = {
 #: Hyperparameters that shape the network: a warm start or partial_fit
 #: cannot continue with a network built with other values.
 ARCHITECTURE_PARAMS = (
+    "cell",
     "hidden_size",
     "num_layers",
     "bidirectional",
@@ -118,14 +121,21 @@ def parameters_doc(stratified, metric, per_step):
 _PARAMETERS_DOC = """\
     Parameters
     ----------
+    cell : {"rnn", "gru", "lstm"}, default="rnn"
+        The recurrent cell: "rnn" is the Elman SimpleRNN of the course
+        (``activation`` applies to it), "gru" and "lstm" are gated cells with
+        PyTorch's equations and gate order (sigmoid gates, tanh candidate; see
+        :class:`~sklearn_rnn.nn.cells.GRUCell` and
+        :class:`~sklearn_rnn.nn.cells.LSTMCell`).
     hidden_size : int, default=32
-        Number of recurrent units H of each SimpleRNN layer.
+        Number of recurrent units H of each recurrent layer.
     num_layers : int, default=1
         Number of stacked recurrent layers.
     bidirectional : bool, default=False
         Read each sequence in both directions and concatenate the states.
     activation : {"tanh", "sigmoid", "relu", "identity"}, default="tanh"
-        Recurrent activation f in ``h_t = f(x_t Wx + h_{t-1} Wh + b)``.
+        Recurrent activation f in ``h_t = f(x_t Wx + h_{t-1} Wh + b)`` of
+        ``cell="rnn"`` (the gated cells ignore it).
     pooling : {"last", "mean", "max"}, default="last"
         How the states are summarised for a many-to-one prediction: the final
         state, or the mean or maximum over the valid (non-padding) steps.

@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 
+#: tests/data holds fixtures and the script that records them (it needs torch).
+collect_ignore = ["data"]
+
 
 def make_order_task(n_samples, n_timesteps=10, random_state=0):
     """Two one-hot markers at random distinct steps; label: marker A came first.

@@ -39,7 +39,6 @@ class SoftmaxCrossEntropy:
     ``target`` holds class indices of shape (n_rows,).
     """
 
-
     def predict(self, logits):
         """Class probabilities ``softmax(logits)``."""
         return softmax(logits)
@@ -63,7 +62,6 @@ class SigmoidBinaryCrossEntropy:
     (one output per label).  ``target`` is a 0/1 array shaped like the logits.
     """
 
-
     def predict(self, logits):
         """Per-output probabilities ``sigmoid(logits)``."""
         return expit(logits)
@@ -80,7 +78,6 @@ class SigmoidBinaryCrossEntropy:
 
 class SquaredError:
     """Half squared error ``0.5 * ||z - y||**2`` of an identity output."""
-
 
     def predict(self, logits):
         """The identity: regression outputs are the logits."""

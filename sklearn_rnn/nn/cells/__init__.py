@@ -1,8 +1,10 @@
 """Recurrent cells: the maths of one time step (see :mod:`.base` for the contract)."""
 
 from .base import Cell
+from .gru import GRUCell
+from .lstm import LSTMCell
 from .simple_rnn import SimpleRNNCell
 
-CELLS = {"rnn": SimpleRNNCell}
+CELLS = {"rnn": SimpleRNNCell, "gru": GRUCell, "lstm": LSTMCell}
 
-__all__ = ["CELLS", "Cell", "SimpleRNNCell"]
+__all__ = ["CELLS", "Cell", "GRUCell", "LSTMCell", "SimpleRNNCell"]
