@@ -20,6 +20,7 @@ def main():
         activation="identity",
         solver="rprop",
         learning_rate_init=0.01,
+        scale_target=False,  # the weights are read in the target's units
         max_iter=1000,
         tol=1e-8,
         random_state=0,

@@ -44,7 +44,7 @@ class BaseScratchRNN(
     A subclass (``_classifier.py``, ``_regressor.py``) defines ``fit``,
     ``partial_fit``, ``predict`` and ``score``, and these hooks:
 
-    ``_encode_targets(y, sequences, reset, classes=None)``
+    ``_encode_targets(y, sequences, reset, classes=None, sample_weight=None)``
         Validate ``y`` and return ``(target, n_outputs, loss)`` for the
         engine; with ``reset``, also set the target encoding's fitted
         attributes.
@@ -146,7 +146,7 @@ class BaseScratchRNN(
 
     # ------------------------------------------------------------------ hooks
     @abstractmethod
-    def _encode_targets(self, y, sequences, reset, classes=None):
+    def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
         """Validate ``y``; return ``(target, n_outputs, loss)`` for the engine."""
 
     @abstractmethod
@@ -171,12 +171,14 @@ class BaseScratchRNN(
         with Transaction(self) as transaction:
             fresh = self._starts_afresh(incremental)
             sequences = self._validate_input(X, reset=fresh)
-            target, n_outputs, loss = self._encode_targets(y, sequences, fresh, classes)
             sample_weight = _check_sample_weight(
                 sample_weight,
                 sequences.values,
                 dtype=np.float64,
                 ensure_non_negative=True,
+            )
+            target, n_outputs, loss = self._encode_targets(
+                y, sequences, fresh, classes, sample_weight
             )
             if sample_weight.sum() <= 0:
                 raise ValueError(

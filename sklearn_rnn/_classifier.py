@@ -128,7 +128,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------- targets
-    def _encode_targets(self, y, sequences, reset, classes=None):
+    def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
         if self.return_sequences:
             y, valid = per_step_target(y, sequences, dtype=None)
             labels = y[valid]

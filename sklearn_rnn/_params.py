@@ -11,6 +11,7 @@ Examples
 True
 """
 
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -80,6 +81,32 @@ ARCHITECTURE_PARAMS = (
     "vocab_size",
     "dtype",
 )
+
+
+def with_own_parameters(base_init, **defaults):
+    """``base_init`` extended with keyword-only parameters of a subclass's own.
+
+    scikit-learn reads an estimator's hyperparameters from the signature of
+    its ``__init__``, so the returned function carries the merged signature;
+    it stores each new parameter on the estimator, as scikit-learn requires,
+    and passes the rest to ``base_init``.  This spares the subclass a copy of
+    the base's forty parameters.
+    """
+
+    def __init__(self, *args, **kwargs):
+        for name, default in defaults.items():
+            setattr(self, name, kwargs.pop(name, default))
+        base_init(self, *args, **kwargs)
+
+    signature = inspect.signature(base_init)
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value)
+        for name, value in defaults.items()
+    ]
+    __init__.__signature__ = signature.replace(
+        parameters=[*signature.parameters.values(), *extra]
+    )
+    return __init__
 
 
 def check_dense_layers(dense_layers):

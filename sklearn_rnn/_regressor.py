@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
-from ._params import parameters_doc
+from ._params import parameters_doc, with_own_parameters
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SquaredError
@@ -76,7 +76,12 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         "n_outputs_": (Integral,),
         "_single_output": (bool,),
     }
-    _fitted_arrays = BASE_ARRAYS
+    _fitted_arrays = {**BASE_ARRAYS, "y_mean_": ("f", True), "y_scale_": ("f", True)}
+    _parameter_constraints = {
+        **BaseScratchRNN._parameter_constraints,
+        "scale_target": ["boolean"],
+    }
+    __init__ = with_own_parameters(BaseScratchRNN.__init__, scale_target=True)
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -112,7 +117,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _encode_targets(self, y, sequences, reset, classes=None):
+    def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
         if self.return_sequences:
             with np.errstate(over="ignore", invalid="ignore"):
                 y, _ = per_step_target(y, sequences, dtype=self.dtype_)
@@ -133,12 +138,35 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         if reset:
             self._single_output = single
             self.n_outputs_ = target.shape[-1]
+            self._fit_target_scaling(target, sequences, sample_weight)
         elif target.shape[-1] != self.n_outputs_:
             raise ValueError(
                 f"y has {target.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        return target, self.n_outputs_, SquaredError()
+        target = (target - self.y_mean_) / self.y_scale_
+        return target.astype(self.dtype_, copy=False), self.n_outputs_, SquaredError()
+
+    def _fit_target_scaling(self, target, sequences, sample_weight):
+        """Weighted mean and standard deviation of each output over the valid targets.
+
+        The network learns standardised targets (unit scale, whatever the
+        units of ``y``), and ``predict`` maps its outputs back.  A constant
+        output keeps scale 1.  ``partial_fit`` keeps the first call's figures.
+        """
+        n_outputs = target.shape[-1]
+        if not self.scale_target:
+            self.y_mean_, self.y_scale_ = np.zeros(n_outputs), np.ones(n_outputs)
+            return
+        rows = target.reshape(-1, n_outputs).astype(np.float64)
+        weights = np.ones(len(target)) if sample_weight is None else sample_weight
+        if self.return_sequences:  # one weight per step, 0 on padding
+            mask = sequences.mask
+            steps = np.ones(target.shape[:2]) if mask is None else mask
+            weights = (steps * weights[:, None]).ravel()
+        self.y_mean_ = np.average(rows, axis=0, weights=weights)
+        scale = np.sqrt(np.average((rows - self.y_mean_) ** 2, axis=0, weights=weights))
+        self.y_scale_ = np.where(scale > 0, scale, 1.0)
 
     def _target_encoding(self):
         if self.n_outputs_ < 1:
@@ -162,7 +190,9 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Or per time step, (n_samples, n_timesteps[, n_outputs]).
         """
-        output = self._network_output(X).astype(np.float64, copy=False)
+        output = self._network_output(X).astype(np.float64)
+        output *= self.y_scale_
+        output += self.y_mean_
         return output[..., 0] if self._single_output else output
 
     def score(self, X, y, sample_weight=None):

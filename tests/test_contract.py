@@ -325,6 +325,7 @@ def test_partial_fit_with_other_classes_is_an_error(data):
 def test_divergence_message_suggests_only_what_is_not_in_effect(data):
     X, y = data
     clf = ScratchRNNRegressor(
+        scale_target=False,
         learning_rate_init=1e9,
         solver="sgd",
         dtype="float32",
@@ -342,6 +343,7 @@ def test_divergence_message_suggests_only_what_is_not_in_effect(data):
         and "activation" not in message
     )
     reckless = ScratchRNNRegressor(
+        scale_target=False,
         learning_rate_init=1e9,
         solver="sgd",
         dtype="float32",
