@@ -1,0 +1,169 @@
+"""Scaling of sequences: ``StandardScaler`` for 3-D and ragged input.
+
+``StandardScaler`` rejects 3-D arrays, and flattening a batch of sequences
+to 2-D would treat each (time step, feature) pair as its own column.
+:class:`SequenceScaler` standardises each *feature* over every valid time
+step of every training sequence, so a Pipeline can scale sequences before a
+recurrent estimator.
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import is_ragged, pad_ragged
+
+__all__ = ["SequenceScaler"]
+
+
+class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Standardise each feature over all valid time steps of the sequences.
+
+    ``x[n, t, d] -> (x[n, t, d] - mean_[d]) / scale_[d]``, where the mean and
+    standard deviation of feature ``d`` are taken over every time step of
+    every training sequence that is not padding.  Padding is left as it is,
+    so the recurrent estimator's masking still finds it.
+
+    Parameters
+    ----------
+    mask_value : float or None, default=None
+        Steps whose features all equal this value are padding: they count in
+        no statistic and are returned unchanged (use the estimator's
+        ``mask_value``).  Ragged lists need none: they have no padding.
+    with_mean, with_std : bool, default=True
+        Centre, and scale to unit variance, as ``StandardScaler`` does.
+
+    Attributes
+    ----------
+    mean_, scale_ : ndarray of shape (n_features,)
+        Per-feature mean and standard deviation (1 where it is 0).
+    n_features_in_ : int
+        Features per time step.
+    n_steps_seen_ : int
+        Valid time steps the statistics come from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[[1.0, 10.0], [3.0, 30.0]], [[5.0, 50.0], [-1.0, -1.0]]])
+    >>> scaler = SequenceScaler(mask_value=-1.0).fit(X)   # 3 valid steps
+    >>> scaler.mean_, scaler.n_steps_seen_
+    (array([ 3., 30.]), 3)
+    >>> scaler.transform(X)[1]                             # padding kept
+    array([[ 1.22474487,  1.22474487],
+           [-1.        , -1.        ]])
+    >>> [s.shape for s in scaler.transform([X[0], X[1, :1]])]   # ragged
+    [(2, 2), (1, 2)]
+    """
+
+    _parameter_constraints = {
+        "mask_value": [Real, None],
+        "with_mean": ["boolean"],
+        "with_std": ["boolean"],
+    }
+
+    def __init__(self, *, mask_value=None, with_mean=True, with_std=True):
+        self.mask_value = mask_value
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def _steps(self, X):
+        """``(values (N, T, D), valid (N, T), how to give the result back)``."""
+        if is_ragged(X) or (isinstance(X, list) and X and np.ndim(X[0]) == 2):
+            values, valid = pad_ragged(X, np.float64)
+            if values.ndim == 2:
+                values = values[:, :, None]
+            lengths = valid.sum(axis=1)
+            valid &= self._valid(values)
+            return values, valid, lambda out: [row[:n] for row, n in zip(out, lengths)]
+        values = np.asarray(X, dtype=np.float64)
+        if values.ndim == 2:  # univariate sequences (N, T)
+            return (
+                values[:, :, None],
+                self._valid(values[:, :, None]),
+                lambda out: out[:, :, 0],
+            )
+        if values.ndim != 3:
+            raise ValueError(
+                "SequenceScaler expects sequences: a 3-D array (n_samples, "
+                "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
+                f"list of arrays; got an array of shape {values.shape}."
+            )
+        return values, self._valid(values), lambda out: out
+
+    def _valid(self, values):
+        if self.mask_value is None:
+            return np.ones(values.shape[:2], dtype=bool)
+        return np.any(values != self.mask_value, axis=2)
+
+    def fit(self, X, y=None):
+        """Compute the per-feature mean and standard deviation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        values, valid, _ = self._steps(X)
+        steps = values[valid]
+        if not np.isfinite(steps).all():
+            raise ValueError("X contains NaN or infinity.")
+        if len(steps) == 0:
+            raise ValueError("X has no valid time step to compute statistics from.")
+        self.n_features_in_ = values.shape[2]
+        self.n_steps_seen_ = len(steps)
+        self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(values.shape[2])
+        std = steps.std(axis=0) if self.with_std else np.ones(values.shape[2])
+        self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, X):
+        """Standardise the valid steps of ``X``; padding is returned unchanged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+
+        Returns
+        -------
+        ndarray or list of ndarray, shaped like ``X``
+        """
+        return self._apply(X, lambda steps: (steps - self.mean_) / self.scale_)
+
+    def inverse_transform(self, X):
+        """Undo :meth:`transform`.
+
+        Parameters
+        ----------
+        X : array-like or list, as returned by :meth:`transform`
+
+        Returns
+        -------
+        ndarray or list of ndarray, shaped like ``X``
+        """
+        return self._apply(X, lambda steps: steps * self.scale_ + self.mean_)
+
+    def _apply(self, X, function):
+        check_is_fitted(self)
+        values, valid, give_back = self._steps(X)
+        if values.shape[2] != self.n_features_in_:
+            raise ValueError(
+                f"X has {values.shape[2]} features per time step, but SequenceScaler "
+                f"was fitted with {self.n_features_in_}."
+            )
+        out = values.copy()
+        out[valid] = function(values[valid])
+        return give_back(out)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.requires_fit = True
+        return tags
