@@ -1,0 +1,54 @@
+"""ScratchRNNRegressor: target standardisation and its outputs."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from sklearn_rnn import ScratchRNNRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+RNG = np.random.RandomState(0)
+X = RNG.randn(60, 6, 2)
+Y = np.c_[X[:, :, 0].sum(axis=1), X[:, -1, 1]]
+FAST = dict(hidden_size=6, max_iter=5, random_state=0, dtype="float64")
+
+
+def test_standardised_targets_make_the_fit_equivariant_to_their_units():
+    """y in other units (a * y + b per output, a > 0) trains the same network."""
+    a, b = np.array([1e4, 3.0]), np.array([2e5, -7.0])
+    base = ScratchRNNRegressor(**FAST).fit(X, Y)
+    moved = ScratchRNNRegressor(**FAST).fit(X, Y * a + b)
+    for p, q in zip(base.network_.params, moved.network_.params):
+        assert_allclose(p, q, rtol=1e-9, atol=1e-12)
+    assert_allclose(moved.predict(X), base.predict(X) * a + b, rtol=1e-9)
+    assert_allclose(moved.y_mean_, Y.mean(axis=0) * a + b, rtol=1e-12)
+    assert_allclose(moved.y_scale_, Y.std(axis=0) * np.abs(a), rtol=1e-12)
+    assert moved.score(X, Y * a + b) == pytest.approx(base.score(X, Y), rel=1e-9)
+
+
+def test_scale_target_false_trains_on_the_raw_targets():
+    reg = ScratchRNNRegressor(scale_target=False, **FAST).fit(X, Y[:, 0])
+    assert_array_equal(reg.y_mean_, [0.0])
+    assert_array_equal(reg.y_scale_, [1.0])
+    assert reg.get_params()["scale_target"] is False
+
+
+def test_weighted_statistics_and_per_step_targets_skip_padding():
+    w = RNG.rand(60)
+    reg = ScratchRNNRegressor(**FAST).fit(X, Y[:, 0], sample_weight=w)
+    assert_allclose(reg.y_mean_, [np.average(Y[:, 0], weights=w)], rtol=1e-12)
+    ragged = [X[i, : 2 + i % 4] for i in range(60)]
+    targets = [np.cumsum(x[:, 0]) * 100 + 5 for x in ragged]
+    seq = ScratchRNNRegressor(return_sequences=True, **FAST).fit(ragged, targets)
+    assert_allclose(seq.y_mean_, [np.concatenate(targets).mean()], rtol=1e-12)
+    assert seq.predict(ragged[:3]).shape == (3, 4)  # post-padded to the longest
+
+
+def test_unscaled_airline_sized_targets_are_learned():
+    """Targets in the hundreds (monthly airline passengers) with the defaults."""
+    t = np.arange(130)
+    series = 100 + 2.5 * t + 40 * np.sin(2 * np.pi * t / 12)
+    windows = np.lib.stride_tricks.sliding_window_view(series, 13)
+    X12, y = windows[:, :12, None], windows[:, 12]
+    reg = ScratchRNNRegressor(random_state=0, max_iter=300).fit(X12 / 100, y)
+    assert reg.score(X12 / 100, y) > 0.95
