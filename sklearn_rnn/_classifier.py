@@ -18,53 +18,55 @@ from .persistence import register_model_class
 
 @register_model_class
 class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
-    """Recurrent neural network classifier: Elman RNN trained by BPTT, in NumPy.
+    """Recurrent neural network classifier trained by BPTT, in NumPy.
 
-        Reads each input sequence with one or more SimpleRNN layers, summarises it
-        (last state, mean or max over time), and classifies it with dense layers;
-        or, with ``return_sequences=True``, classifies every time step.
-        Binary and multilabel outputs use sigmoid units and binary
-        cross-entropy, multiclass outputs a softmax and cross-entropy.
+    Reads each input sequence with one or more recurrent layers (Elman
+    SimpleRNN, GRU or LSTM cells), summarises it
+    (last state, mean or max over time), and classifies it with dense layers;
+    or, with ``return_sequences=True``, classifies every time step.
+    Binary and multilabel outputs use sigmoid units and binary
+    cross-entropy, multiclass outputs a softmax and cross-entropy.
 
-    <<PARAMETERS>>    Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-        dtype_ : str
-            The precision the network computes in, "float32" or "float64".
-        vocab_size_ : int or None
-            Rows of the embedding table (None without ``embedding_dim``).
-        network_ : sklearn_rnn.nn.network.Network
-            The trained layers.
-        loss_curve_ : list of float
-            Mean training loss of each epoch.
-        validation_scores_ : list of float or None
-            Validation accuracy of each epoch with early stopping.
-        best_validation_score_ : float or None
-        best_loss_ : float
-        n_iter_ : int
-            Epochs run, cumulative over ``partial_fit`` and warm starts.
-        t_ : int
-            Training samples seen.
-        n_features_in_ : int
-            Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
-        n_step_features_ : int
-            Features per time step.
-        feature_names_in_ : ndarray of str
-            Defined when ``X`` is a DataFrame with string column names.
+    <<PARAMETERS>>
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    dtype_ : str
+        The precision the network computes in, "float32" or "float64".
+    vocab_size_ : int or None
+        Rows of the embedding table (None without ``embedding_dim``).
+    network_ : sklearn_rnn.nn.network.Network
+        The trained layers.
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    validation_scores_ : list of float or None
+        Validation accuracy of each epoch with early stopping.
+    best_validation_score_ : float or None
+    best_loss_ : float
+    n_iter_ : int
+        Epochs run, cumulative over ``partial_fit`` and warm starts.
+    t_ : int
+        Training samples seen.
+    n_features_in_ : int
+        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
+    n_step_features_ : int
+        Features per time step.
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` is a DataFrame with string column names.
 
-        Examples
-        --------
-        Tell whether a sequence rises or falls:
+    Examples
+    --------
+    Tell whether a sequence rises or falls:
 
-        >>> import numpy as np
-        >>> from sklearn_rnn import ScratchRNNClassifier
-        >>> rng = np.random.RandomState(0)
-        >>> X = np.cumsum(rng.choice([-1.0, 1.0], size=(200, 10)), axis=1)
-        >>> y = X[:, -1] > 0
-        >>> clf = ScratchRNNClassifier(hidden_size=8, learning_rate_init=0.01,
-        ...                            max_iter=100, random_state=0).fit(X, y)
-        >>> clf.score(X, y) > 0.95
-        True
+    >>> import numpy as np
+    >>> from sklearn_rnn import ScratchRNNClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.cumsum(rng.choice([-1.0, 1.0], size=(200, 10)), axis=1)
+    >>> y = X[:, -1] > 0
+    >>> clf = ScratchRNNClassifier(hidden_size=8, learning_rate_init=0.01,
+    ...                            max_iter=100, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
     """
 
     _metric = staticmethod(accuracy_score)
@@ -298,7 +300,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
 
 
 ScratchRNNClassifier.__doc__ = ScratchRNNClassifier.__doc__.replace(
-    "<<PARAMETERS>>",
+    "    <<PARAMETERS>>\n",
     parameters_doc(
         stratified=" (stratified)",
         metric="accuracy",

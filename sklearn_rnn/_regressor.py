@@ -18,55 +18,57 @@ from .persistence import register_model_class
 
 @register_model_class
 class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
-    """Recurrent neural network regressor: Elman RNN trained by BPTT, in NumPy.
+    """Recurrent neural network regressor trained by BPTT, in NumPy.
 
-        Reads each input sequence with one or more SimpleRNN layers, summarises it
-        (last state, mean or max over time) and maps it through dense layers to
-        one or more real outputs, trained on the half squared error; or, with
-        ``return_sequences=True``, predicts at every time step.
+    Reads each input sequence with one or more recurrent layers (Elman
+    SimpleRNN, GRU or LSTM cells), summarises it
+    (last state, mean or max over time) and maps it through dense layers to
+    one or more real outputs, trained on the half squared error; or, with
+    ``return_sequences=True``, predicts at every time step.
 
-    <<PARAMETERS>>    Attributes
-        ----------
-        network_ : sklearn_rnn.nn.network.Network
-            The trained layers.
-        dtype_ : str
-            The precision the network computes in, "float32" or "float64".
-        vocab_size_ : int or None
-            Rows of the embedding table (None without ``embedding_dim``).
-        loss_curve_ : list of float
-            Mean training loss of each epoch.
-        validation_scores_ : list of float or None
-            Validation R² of each epoch with early stopping.
-        best_validation_score_ : float or None
-        best_loss_ : float
-        n_iter_ : int
-            Epochs run, cumulative over ``partial_fit`` and warm starts.
-        t_ : int
-            Training samples seen.
-        n_outputs_ : int
-            Number of regression targets.
-        n_features_in_ : int
-            Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
-        n_step_features_ : int
-            Features per time step.
-        feature_names_in_ : ndarray of str
-            Defined when ``X`` is a DataFrame with string column names.
+    <<PARAMETERS>>
+    Attributes
+    ----------
+    network_ : sklearn_rnn.nn.network.Network
+        The trained layers.
+    dtype_ : str
+        The precision the network computes in, "float32" or "float64".
+    vocab_size_ : int or None
+        Rows of the embedding table (None without ``embedding_dim``).
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    validation_scores_ : list of float or None
+        Validation R² of each epoch with early stopping.
+    best_validation_score_ : float or None
+    best_loss_ : float
+    n_iter_ : int
+        Epochs run, cumulative over ``partial_fit`` and warm starts.
+    t_ : int
+        Training samples seen.
+    n_outputs_ : int
+        Number of regression targets.
+    n_features_in_ : int
+        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
+    n_step_features_ : int
+        Features per time step.
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` is a DataFrame with string column names.
 
-        Examples
-        --------
-        Count the ones in binary sequences with a linear RNN of one unit (the
-        course's task, trained with full-batch Rprop):
+    Examples
+    --------
+    Count the ones in binary sequences with a linear RNN of one unit (the
+    course's task, trained with full-batch Rprop):
 
-        >>> import numpy as np
-        >>> from sklearn_rnn import ScratchRNNRegressor
-        >>> rng = np.random.RandomState(0)
-        >>> X = rng.randint(0, 2, size=(100, 10)).astype(float)
-        >>> reg = ScratchRNNRegressor(hidden_size=1, activation="identity",
-        ...                           solver="rprop", learning_rate_init=0.01,
-        ...                           max_iter=300, random_state=0)
-        >>> reg = reg.fit(X, X.sum(axis=1))
-        >>> round(float(reg.predict([[1.0] * 10])[0]))
-        10
+    >>> import numpy as np
+    >>> from sklearn_rnn import ScratchRNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.randint(0, 2, size=(100, 10)).astype(float)
+    >>> reg = ScratchRNNRegressor(hidden_size=1, activation="identity",
+    ...                           solver="rprop", learning_rate_init=0.01,
+    ...                           max_iter=300, random_state=0)
+    >>> reg = reg.fit(X, X.sum(axis=1))
+    >>> round(float(reg.predict([[1.0] * 10])[0]))
+    10
     """
 
     _metric = staticmethod(r2_score)
@@ -218,13 +220,26 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         return tags
 
 
+_SCALE_TARGET_DOC = """\
+    scale_target : bool, default=True
+        Standardise each output inside ``fit`` (weighted mean 0, standard
+        deviation 1 over the training targets) and predict in the original
+        units, as ``TransformedTargetRegressor(transformer=StandardScaler())``
+        would: the defaults then learn targets of any scale. ``loss_curve_``
+        is in the standardised units. False trains on ``y`` as it is (the
+        course's counting task, whose weights are read in the target's units).
+
+"""
+
 ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
-    "<<PARAMETERS>>",
+    "    <<PARAMETERS>>\n",
     parameters_doc(
         stratified="",
         metric="R² score",
         per_step="one target per time step; ``y`` has shape (n_samples, "
         "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
         "ragged list matching\n        ragged ``X``).",
-    ),
+    ).rstrip("\n")
+    + "\n"
+    + _SCALE_TARGET_DOC,
 )
