@@ -27,3 +27,32 @@ def make_order_task(n_samples, n_timesteps=10, random_state=0):
 def order_task():
     X, y = make_order_task(600, random_state=0)
     return X[:400], y[:400], X[400:], y[400:]
+
+
+def make_sum_sign(n_samples, n_timesteps, n_features, scale=1.0, random_state=0):
+    """Gaussian sequences ``(n_samples, n_timesteps, n_features)`` times ``scale``;
+    label: the sum of feature 0 over the time steps is positive.
+
+    Returns ``X, y`` (y of 0/1 ints).
+    """
+    X = np.random.RandomState(random_state).randn(n_samples, n_timesteps, n_features)
+    X = X * scale
+    return X, (X[:, :, 0].sum(axis=1) > 0).astype(int)
+
+
+@pytest.fixture(scope="session")
+def sum_sign():
+    """:func:`make_sum_sign`, for the data fixtures of the test modules."""
+    return make_sum_sign
+
+
+@pytest.fixture
+def row_sparse_gradient():
+    """``(table, grad, rows)``: a (6, 2) table and a gradient that is non-zero
+    on ``rows`` (1 and 3) only, as an embedding's after a batch."""
+    rows = np.array([1, 3])
+    rng = np.random.RandomState(0)
+    table = rng.randn(6, 2)
+    grad = np.zeros_like(table)
+    grad[rows] = rng.randn(2, 2)
+    return table, grad, rows

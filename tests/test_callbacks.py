@@ -51,10 +51,8 @@ class EpochRecorder:
 
 
 @pytest.fixture
-def data():
-    rng = np.random.RandomState(0)
-    X = rng.randn(40, 5, 2)
-    return X, (X[:, :, 0].sum(axis=1) > 0).astype(int)
+def data(sum_sign):
+    return sum_sign(40, 5, 2)
 
 
 def test_each_epoch_is_a_subtask_with_a_ready_to_predict_estimator(data):

@@ -27,15 +27,19 @@ def imdb_available(monkeypatch):
         pytest.skip(str(exc))
 
 
-def test_imdb_example_pipeline_learns_sentiment(imdb_available, tmp_path, monkeypatch, capsys):
+def test_imdb_example_pipeline_learns_sentiment(
+    imdb_available, tmp_path, monkeypatch, capsys
+):
     monkeypatch.syspath_prepend(str(EXAMPLES))
     monkeypatch.chdir(tmp_path)
     import imdb_sentiment
 
-    imdb_sentiment.main(["--train-size", "2000", "--test-size", "1000", "--max-iter", "2"])
+    imdb_sentiment.main(
+        ["--train-size", "2000", "--test-size", "1000", "--max-iter", "2"]
+    )
     out = capsys.readouterr().out
     accuracy = float(re.search(r"test accuracy: ([0-9.]+)", out).group(1))
     assert accuracy > 0.70
-    assert "neg" in out and "pos" in out                # the classification report
+    assert "neg" in out and "pos" in out  # the classification report
     assert (tmp_path / "imdb_loss_curve.png").stat().st_size > 1000
     sys.modules.pop("imdb_sentiment", None)

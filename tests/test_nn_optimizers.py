@@ -1,10 +1,12 @@
-"""One and two steps of each optimizer against hand-computed values."""
+"""One and two steps of each optimizer against hand-computed values; lazy
+(row-sparse) updates of embedding tables and their clipping."""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_rnn.nn.optimizers import (
+    OPTIMIZERS,
     SGD,
     AdaGrad,
     Adam,
@@ -90,3 +92,63 @@ def test_clip_by_global_norm(max_norm, expected_scale):
     assert clip_by_global_norm(grads, max_norm) == 5.0
     assert_allclose(grads[0], [3.0 * expected_scale])
     assert_allclose(grads[1], [[4.0 * expected_scale]])
+
+
+# ----------------------------------------------- row-sparse (lazy) updates
+@pytest.mark.parametrize("solver", sorted(OPTIMIZERS))
+def test_lazy_step_is_the_dense_step_of_the_used_rows_and_leaves_the_rest(
+    solver, row_sparse_gradient
+):
+    table, grad, rows = row_sparse_gradient
+    compact = table[rows].copy()
+    lazy_opt = OPTIMIZERS[solver]([table], learning_rate=0.1)
+    dense_opt = OPTIMIZERS[solver]([compact], learning_rate=0.1)
+    before = table.copy()
+    for step in range(3):
+        lazy_opt.step([grad * (step + 1)], rows={0: rows})
+        dense_opt.step([grad[rows] * (step + 1)])
+    assert_array_equal(table[rows], compact)
+    untouched = np.setdiff1d(np.arange(6), rows)
+    assert_array_equal(table[untouched], before[untouched])
+    for name, slots in lazy_opt.state.items():
+        assert_array_equal(slots[0][rows], dense_opt.state[name][0])
+        if solver != "rprop":  # Rprop's step sizes start at the learning rate
+            assert not slots[0][untouched].any()
+
+
+def test_lazy_sgd_equals_dense_sgd(row_sparse_gradient):
+    table, grad, rows = row_sparse_gradient
+    dense = table.copy()
+    OPTIMIZERS["sgd"]([table], learning_rate=0.5).step([grad], rows={0: rows})
+    OPTIMIZERS["sgd"]([dense], learning_rate=0.5).step([grad])
+    assert_array_equal(table, dense)
+
+
+def test_lazy_adam_differs_from_dense_adam_only_off_the_batch(row_sparse_gradient):
+    """Dense Adam keeps moving a row by its momentum after the row left the
+    batch; lazy Adam (PyTorch's SparseAdam) does not."""
+    table, grad, rows = row_sparse_gradient
+    dense = table.copy()
+    lazy_opt, dense_opt = OPTIMIZERS["adam"]([table]), OPTIMIZERS["adam"]([dense])
+    lazy_opt.step([grad], rows={0: rows})
+    dense_opt.step([grad])
+    assert_array_equal(table, dense)
+    other = np.zeros_like(grad)
+    other[0] = 1.0
+    lazy_opt.step([other], rows={0: np.array([0])})
+    dense_opt.step([other])
+    assert_array_equal(table[0], dense[0])
+    assert (table[rows] != dense[rows]).all()  # dense: momentum still moves rows 1, 3
+
+
+def test_clipping_reads_and_scales_only_the_used_rows(row_sparse_gradient):
+    table, grad, rows = row_sparse_gradient
+    grad[0] = 1e6  # not a used row: ignored
+    bias = np.array([3.0])
+    expected = np.sqrt(np.sum(grad[rows] ** 2) + 9.0)
+    used = grad[rows].copy()
+    assert clip_by_global_norm([grad, bias], 1.0, rows={0: rows}) == pytest.approx(
+        expected
+    )
+    assert_array_equal(grad[rows], used * (1.0 / expected))
+    assert grad[0, 0] == 1e6

@@ -52,3 +52,24 @@ def test_unscaled_airline_sized_targets_are_learned():
     X12, y = windows[:, :12, None], windows[:, 12]
     reg = ScratchRNNRegressor(random_state=0, max_iter=300).fit(X12 / 100, y)
     assert reg.score(X12 / 100, y) > 0.95
+
+
+def test_regressor_single_and_multi_output():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 5)
+    params = dict(hidden_size=8, max_iter=5, random_state=0)
+    reg = ScratchRNNRegressor(**params).fit(X, X.sum(axis=1))
+    assert reg.predict(X).shape == (40,)
+    reg = ScratchRNNRegressor(**params).fit(X, np.c_[X.sum(axis=1), X.max(axis=1)])
+    assert reg.predict(X).shape == (40, 2)
+    assert reg.n_outputs_ == 2
+
+
+def test_return_sequences_regressor_multi_output_and_transform():
+    rng = np.random.RandomState(5)
+    X = rng.randn(10, 7, 2)
+    y = np.cumsum(X, axis=1)
+    params = dict(hidden_size=6, max_iter=4, random_state=0)
+    reg = ScratchRNNRegressor(return_sequences=True, **params).fit(X, y)
+    assert reg.predict(X).shape == (10, 7, 2)
+    assert reg.transform(X).shape == (10, 7, 6)

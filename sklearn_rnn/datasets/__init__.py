@@ -1,6 +1,7 @@
-"""Data sets: the course's synthetic sequence tasks and the IMDB movie reviews."""
+"""Data sets: the course's synthetic tasks, IMDB reviews and UCR/UEA time series."""
 
 from ._imdb import fetch_imdb
+from ._imdb_cache import CorruptFileError
 from ._synthetic import (
     decode_bits,
     encode_binary_addition,
@@ -10,6 +11,7 @@ from ._synthetic import (
 from ._ucr import fetch_ucr
 
 __all__ = [
+    "CorruptFileError",
     "decode_bits",
     "encode_binary_addition",
     "fetch_imdb",

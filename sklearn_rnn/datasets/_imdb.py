@@ -1,34 +1,40 @@
 """Loader of the IMDB Large Movie Review Dataset (Maas et al., 2011)."""
 
+import gzip
 import hashlib
 import http.client
 import os
 import re
-import stat
 import sys
 import tarfile
 import tempfile
 import time
 import urllib.request
-import zipfile
 import zlib
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.datasets import get_data_home
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from ._home import DATA_HOME_ENV, is_writable_dir, resolve_data_home
+from ._imdb_cache import (
+    CorruptFileError,
+    cache_paths,
+    corrupt_cache,
+    read_cache,
+    write_cache,
+)
 
 ARCHIVE_NAME = "aclImdb_v1.tar.gz"
 ARCHIVE_URL = "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 ARCHIVE_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
-DATA_HOME_ENV = "SKLEARN_RNN_DATA"
-CACHE_NAME = "imdb_parsed_v1"
 DOWNLOAD_TIMEOUT = 60.0  # seconds without data before a download attempt fails
 _CHUNK_SIZE = 1 << 20
 
 SUBSETS = ("train", "test")
 TARGET_NAMES = ["neg", "pos"]
+_RATINGS = {"neg": range(1, 5), "pos": range(7, 11)}
 _REVIEW = re.compile(r"aclImdb/(train|test)/(neg|pos)/(\d+)_(\d+)\.txt")
 # urllib.error.URLError and socket errors are OSErrors
 _DOWNLOAD_ERRORS = (OSError, http.client.HTTPException)
@@ -60,6 +66,14 @@ If you use this dataset, please cite:
 
 class ChecksumError(OSError):
     """A downloaded file does not have the expected SHA-256 digest."""
+
+
+def _corrupt_archive(archive, reason):
+    return CorruptFileError(
+        f"The IMDB archive {archive} is corrupt or is not the IMDB archive "
+        f"({reason}): delete it, and fetch_imdb will download it again (or put a "
+        f"good copy of {ARCHIVE_URL} there)."
+    )
 
 
 @validate_params(
@@ -167,6 +181,11 @@ def fetch_imdb(
         If the archive is absent and cannot be downloaded; the message says
         where to put it.
 
+    ValueError
+        If the archive or the cache is corrupt, truncated or was modified (a
+        ``CorruptFileError``, also an ``OSError``); the message names the file to
+        delete.
+
     Examples
     --------
     >>> from sklearn_rnn.datasets import fetch_imdb  # doctest: +SKIP
@@ -176,19 +195,22 @@ def fetch_imdb(
     >>> reviews.target_names  # doctest: +SKIP
     ['neg', 'pos']
     """
-    data_home = _resolve_data_home(data_home)
+    data_home = resolve_data_home(data_home)
     archive = os.path.join(data_home, ARCHIVE_NAME)
     if not os.path.isfile(archive):
         _obtain_archive(archive, download_if_missing, n_retries, delay)
 
-    parsed = _load_parsed(archive, cache_home)
+    parsed, cache = _load_parsed(archive, cache_home)
     wanted = SUBSETS if subset == "all" else (subset,)
     rows = np.flatnonzero(np.isin(parsed["subset"], [SUBSETS.index(s) for s in wanted]))
     if shuffle:
         rows = check_random_state(random_state).permutation(rows)
 
     text, offsets = memoryview(parsed["text"]), parsed["offsets"]
-    data = [str(text[offsets[i] : offsets[i + 1]], "utf-8") for i in rows]
+    try:
+        data = [str(text[offsets[i] : offsets[i + 1]], "utf-8") for i in rows]
+    except UnicodeDecodeError as exc:  # the archive's texts were checked
+        raise corrupt_cache(cache, f"a review is not valid UTF-8: {exc}") from exc
     subsets, target, ids, ratings = (
         parsed[name][rows].astype(np.int64)
         for name in ("subset", "target", "ids", "ratings")
@@ -213,30 +235,6 @@ def fetch_imdb(
     )
 
 
-def _resolve_data_home(data_home):
-    """Return the data home: argument, else $SKLEARN_RNN_DATA, else sklearn's."""
-    if data_home is None:
-        data_home = os.environ.get(DATA_HOME_ENV) or get_data_home()
-    return os.path.abspath(os.path.expanduser(os.fspath(data_home)))
-
-
-def _is_writable_dir(path):
-    """Whether ``path`` is a directory we may write to.
-
-    A directory without any write permission bit counts as read-only even when
-    the process could write to it anyway (root).
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return (
-        stat.S_ISDIR(mode)
-        and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-        and os.access(path, os.W_OK)
-    )
-
-
 def _missing_archive_error(archive, reason):
     return FileNotFoundError(
         f"The IMDB archive {ARCHIVE_NAME} was not found at {archive} and {reason}. "
@@ -255,7 +253,7 @@ def _obtain_archive(archive, download_if_missing, n_retries, delay):
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
         raise _missing_archive_error(archive, f"{folder} cannot be created") from exc
-    if not _is_writable_dir(folder):
+    if not is_writable_dir(folder):
         raise _missing_archive_error(archive, f"{folder} is read-only")
     for attempt in range(n_retries + 1):
         try:
@@ -317,67 +315,22 @@ def _show_progress(url, done, total):
 
 
 def _load_parsed(archive, cache_home):
-    """Parsed reviews of ``archive``: from a valid cache, else parsed and cached."""
+    """Parsed reviews of ``archive`` and the cache they come from (None if parsed).
+
+    Read from an up-to-date cache, else parsed from the archive and cached.
+    """
     info = os.stat(archive)
     key = np.array([info.st_size, info.st_mtime_ns], dtype=np.int64)
-    caches = _cache_paths(archive, cache_home)
+    caches = cache_paths(archive, cache_home)
     for path in caches:
-        parsed = _read_cache(path, key)
+        parsed = read_cache(path, key)
         if parsed is not None:
-            return parsed
+            return parsed, path
     parsed = _parse_archive(archive)
     for path in caches:
-        if _write_cache(path, dict(parsed, key=key)):
+        if write_cache(path, dict(parsed, key=key)):
             break
-    return parsed
-
-
-def _cache_paths(archive, cache_home):
-    """Candidate cache files, most preferred first."""
-    # a cache outside the archive's folder is named after the archive's path
-    path_hash = hashlib.sha256(os.path.realpath(archive).encode()).hexdigest()[:16]
-    elsewhere = f"{CACHE_NAME}_{path_hash}.npz"
-    if cache_home is not None:
-        return [os.path.join(os.path.expanduser(os.fspath(cache_home)), elsewhere)]
-    return [
-        os.path.join(os.path.dirname(archive), f"{CACHE_NAME}.npz"),
-        os.path.join(get_data_home(), elsewhere),
-    ]
-
-
-def _read_cache(path, key):
-    """The cached arrays, or None if the cache is absent, unreadable or stale."""
-    try:
-        with np.load(path, allow_pickle=False) as cache:
-            if not np.array_equal(cache["key"], key):
-                return None
-            return {name: cache[name] for name in cache.files if name != "key"}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return None
-
-
-def _write_cache(path, arrays):
-    """Write the cache atomically; return False if the folder is not writable."""
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return False
-    if not _is_writable_dir(folder):
-        return False
-    tmp_name = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix=f".{CACHE_NAME}.", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            np.savez(tmp, **arrays)
-        os.replace(tmp_name, path)
-        return True
-    except OSError:
-        if tmp_name is not None and os.path.exists(tmp_name):
-            os.remove(tmp_name)
-        return False
+    return parsed, None
 
 
 def _parse_archive(archive):
@@ -386,41 +339,35 @@ def _parse_archive(archive):
     Returns a dict of arrays ordered by subset, label and id: ``subset`` (index
     in SUBSETS), ``target``, ``ids``, ``ratings``, and the UTF-8 texts
     concatenated in ``text`` (uint8), review ``i`` being
-    ``text[offsets[i]:offsets[i + 1]]``.
+    ``text[offsets[i]:offsets[i + 1]]``. A damaged archive (bad gzip or tar
+    data, checksum, truncation, invalid review) raises a CorruptFileError.
     """
-    reviews = []
+    reviews = {}
     try:
-        with tarfile.open(archive, "r|gz") as tar:
-            for member in tar:
-                match = _REVIEW.fullmatch(member.name)
-                if match is None or not member.isfile():
-                    continue
-                subset, label, review_id, rating = match.groups()
-                raw = tar.extractfile(member).read()
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise ValueError(
-                        f"{member.name} is not valid UTF-8: {exc}"
-                    ) from exc
-                reviews.append(
-                    (
-                        SUBSETS.index(subset),
-                        TARGET_NAMES.index(label),
-                        int(review_id),
-                        int(rating),
-                        raw,
-                    )
-                )
-    except (tarfile.TarError, EOFError, zlib.error) as exc:
-        raise OSError(
-            f"Cannot read the IMDB archive {archive} ({exc}); it may be corrupt: "
-            "delete it and download it again."
-        ) from exc
+        with gzip.open(archive, "rb") as stream:
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for member in tar:
+                    review = _read_review(tar, member)
+                    if review is None:
+                        continue
+                    if review[:3] in reviews:
+                        raise ValueError(f"it holds two reviews {member.name}")
+                    reviews[review[:3]] = review
+            while stream.read(_CHUNK_SIZE):  # to the end, which checks the CRC
+                pass
+    except (
+        tarfile.TarError,
+        gzip.BadGzipFile,
+        EOFError,
+        zlib.error,
+        ValueError,
+    ) as exc:
+        raise _corrupt_archive(archive, exc) from exc
     if not reviews:
-        raise OSError(f"No aclImdb/{{train,test}}/{{pos,neg}} reviews in {archive}.")
-    reviews.sort(key=lambda review: review[:3])
-    subsets, targets, ids, ratings, texts = zip(*reviews)
+        raise _corrupt_archive(
+            archive, "it holds no aclImdb/{train,test}/{pos,neg}/<id>_<rating>.txt"
+        )
+    subsets, targets, ids, ratings, texts = zip(*(reviews[k] for k in sorted(reviews)))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     return {
         "subset": np.array(subsets, dtype=np.int8),
@@ -430,3 +377,26 @@ def _parse_archive(archive):
         "offsets": np.concatenate([[0], np.cumsum(lengths)]),
         "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
     }
+
+
+def _read_review(tar, member):
+    """``(subset, target, id, rating, text)`` of a review member of the archive.
+
+    None for the other members; a ValueError for an invalid review.
+    """
+    match = _REVIEW.fullmatch(member.name)
+    if match is None or not member.isfile():
+        return None
+    subset, label, review_id, rating = match.groups()
+    target, review_id, rating = TARGET_NAMES.index(label), int(review_id), int(rating)
+    if rating not in _RATINGS[label] or review_id > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"{member.name} is not a review: the ratings are 1-4 (neg) or 7-10 "
+            "(pos), the ids fit in 64 bits"
+        )
+    raw = tar.extractfile(member).read()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{member.name} is not valid UTF-8: {exc}") from exc
+    return SUBSETS.index(subset), target, review_id, rating, raw

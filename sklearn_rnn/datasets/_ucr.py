@@ -4,7 +4,6 @@ import http.client
 import os
 import re
 import shutil
-import stat
 import sys
 import tempfile
 import time
@@ -14,14 +13,13 @@ import zipfile
 import zlib
 from numbers import Integral, Real
 
-from sklearn.datasets import get_data_home
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._home import DATA_HOME_ENV, is_writable_dir, resolve_data_home
 from ._ts_format import combine, read_ts
 
 ARCHIVE_URL = "https://timeseriesclassification.com/aeon-toolkit/{name}.zip"
-DATA_HOME_ENV = "SKLEARN_RNN_DATA"
 SUBFOLDER = "ucr"
 DOWNLOAD_TIMEOUT = 60.0  # seconds without data before a download attempt fails
 MAX_DOWNLOAD_BYTES = 4 << 30  # caps on the zip and on each extracted .ts file
@@ -214,7 +212,7 @@ def fetch_ucr(
             f"Invalid UCR/UEA data set name {name!r}: expected letters, digits, '_' "
             "or '-' (at most 100 characters), without path separators or '..'."
         )
-    folder = os.path.join(_resolve_data_home(data_home), SUBFOLDER)
+    folder = os.path.join(resolve_data_home(data_home), SUBFOLDER)
     splits = ("train", "test") if split is None else (split,)
     if any(_find_file(folder, name, s) is None for s in splits):
         _obtain_files(folder, name, splits, download_if_missing, n_retries, delay)
@@ -224,13 +222,6 @@ def fetch_ucr(
         return fields["data"], fields["target"]
     fields["problem_name"] = fields["problem_name"] or name
     return Bunch(**fields, DESCR=_describe(files[0], fields))
-
-
-def _resolve_data_home(data_home):
-    """Return the data home: argument, else $SKLEARN_RNN_DATA, else sklearn's."""
-    if data_home is None:
-        data_home = os.environ.get(DATA_HOME_ENV) or get_data_home()
-    return os.path.abspath(os.path.expanduser(os.fspath(data_home)))
 
 
 def _file_name(name, split):
@@ -263,19 +254,6 @@ def _describe(ts_file, fields):
     return "\n".join(lines) + "\n" + _DESCR_FOOTER
 
 
-def _is_writable_dir(path):
-    """Whether ``path`` is a directory we may write to (see _imdb)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return (
-        stat.S_ISDIR(mode)
-        and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-        and os.access(path, os.W_OK)
-    )
-
-
 def _missing_error(folder, name, reason):
     return FileNotFoundError(
         f"The UCR/UEA data set {name!r} ({name}_TRAIN.ts and {name}_TEST.ts) was "
@@ -294,7 +272,7 @@ def _obtain_files(folder, name, splits, download_if_missing, n_retries, delay):
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
         raise _missing_error(folder, name, f"{folder} cannot be created") from exc
-    if not _is_writable_dir(folder):
+    if not is_writable_dir(folder):
         raise _missing_error(folder, name, f"{folder} is read-only")
     url = ARCHIVE_URL.format(name=name)
     for attempt in range(n_retries + 1):

@@ -1,6 +1,5 @@
 """Documents -> padded sequences of hashed token ids (stateless)."""
 
-from itertools import chain
 from numbers import Integral
 
 import numpy as np
@@ -48,8 +47,9 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
     preprocessor, tokenizer, stop_words, token_pattern, ngram_range, analyzer
         Text parameters, as in :class:`SequenceVectorizer`.
 
-    dtype : dtype, default=np.int32
-        Data type of the output.
+    dtype : integer dtype, default=np.int32
+        Data type of the output. It must hold the largest id, ``n_features + 1``
+        (a ValueError is raised otherwise, rather than wrapping the ids).
 
     Attributes
     ----------
@@ -136,8 +136,9 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
         self : HashingSequenceVectorizer
             The vectorizer.
         """
+        self._check_dtype()
         self._check_documents(X)
-        self._analyze([])  # validates the text parameters
+        self._encode([])  # validates the text parameters
         return self
 
     def transform(self, X):
@@ -154,14 +155,22 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
             Padded id sequences, ids in ``[2, n_features + 2)``.
         """
         self._validate_params()
-        token_lists = self._analyze(X)
+        dtype = self._check_dtype()
+        terms, term_indices, lengths = self._encode(X)
         offset, n_features = self.FIRST_TOKEN_ID, self.n_features
         # hash each distinct token once
-        token_ids = {
-            token: abs(murmurhash3_32(token, seed=0)) % n_features + offset
-            for token in set(chain.from_iterable(token_lists))
-        }
-        return self._pad(token_lists, token_ids, self.maxlen)
+        term_ids = np.fromiter(
+            (abs(murmurhash3_32(term, seed=0)) % n_features + offset for term in terms),
+            dtype=np.int64,
+            count=len(terms),
+        )
+        return self._pad(term_ids[term_indices], lengths, self.maxlen, dtype)
+
+    def _check_dtype(self):
+        """The output dtype, checked to hold the largest id, ``n_features + 1``."""
+        return self._output_dtype(
+            self.n_tokens_ - 1, f"n_features={self.n_features} hash buckets"
+        )
 
     @property
     def n_tokens_(self):

@@ -1,5 +1,6 @@
 """Documents -> padded sequences of vocabulary ids."""
 
+from itertools import repeat
 from numbers import Integral
 
 import numpy as np
@@ -8,12 +9,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._sequences import OOVDict, _BaseSequenceVectorizer
-
-
-def _pre_analyzed(tokens):
-    """Analyzer for documents that are already lists of tokens."""
-    return tokens
+from ._analysis import select_vocabulary
+from ._sequences import _BaseSequenceVectorizer
 
 
 class SequenceVectorizer(_BaseSequenceVectorizer):
@@ -93,8 +90,10 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
     analyzer : {"word", "char", "char_wb"} or callable, default="word"
         Whether tokens are words or character n-grams, or the whole analysis step.
 
-    dtype : dtype, default=np.int32
-        Data type of the output.
+    dtype : integer dtype, default=np.int32
+        Data type of the output. It must hold the largest id, ``n_tokens_ - 1``
+        (a ValueError is raised by ``fit`` otherwise, rather than wrapping the
+        ids): e.g. ``np.int16`` holds the ids of up to 32,766 vocabulary tokens.
 
     Attributes
     ----------
@@ -225,35 +224,30 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
         sequences : ndarray of shape (n_documents, maxlen_)
             Padded id sequences.
         """
-        token_lists = self._fit(X)
-        return self._pad(token_lists, self._token_to_id(), self.maxlen_)
+        ids, lengths, dtype = self._fit(X)
+        return self._pad(ids, lengths, self.maxlen_, dtype)
 
     def _fit(self, X):
-        """Fit the vectorizer and return the token lists of the documents."""
-        token_lists = self._analyze(X)
-        # CountVectorizer selects the vocabulary from the pre-analysed documents;
-        # its features come out in alphabetical order.
-        counter = CountVectorizer(
-            analyzer=_pre_analyzed,
-            max_features=self.max_features,
-            min_df=self.min_df,
-            max_df=self.max_df,
+        """Fit the vectorizer; return the ids of the documents, their lengths and
+        the output dtype.
+
+        Nothing is set on the vectorizer if an error is raised.
+        """
+        terms, term_indices, lengths = self._encode(X)
+        kept = select_vocabulary(
+            terms, term_indices, lengths, self.max_features, self.min_df, self.max_df
         )
-        counts = counter.fit_transform(token_lists)
-        term_counts = np.asarray(counts.sum(axis=0)).ravel()
-        tokens = counter.get_feature_names_out()[
-            np.argsort(-term_counts, kind="stable")
-        ]
+        dtype = self._output_dtype(len(kept) + 1, self._n_ids_description(len(kept)))
+        first_id = self.FIRST_TOKEN_ID
+        term_ids = np.full(len(terms), self.OOV_ID, dtype=np.int64)
+        term_ids[kept] = np.arange(first_id, first_id + len(kept))
         self.vocabulary_ = {
-            token: token_id
-            for token_id, token in enumerate(tokens.tolist(), start=self.FIRST_TOKEN_ID)
+            terms[index]: token_id
+            for token_id, index in enumerate(kept.tolist(), start=first_id)
         }
-        self.n_tokens_ = len(self.vocabulary_) + self.FIRST_TOKEN_ID
-        if self.maxlen is None:
-            self.maxlen_ = max(map(len, token_lists))
-        else:
-            self.maxlen_ = self.maxlen
-        return token_lists
+        self.n_tokens_ = len(self.vocabulary_) + first_id
+        self.maxlen_ = int(lengths.max()) if self.maxlen is None else self.maxlen
+        return term_ids[term_indices], lengths, dtype
 
     def transform(self, X):
         """Convert documents to padded id sequences.
@@ -269,11 +263,21 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
             Padded id sequences; out-of-vocabulary tokens get id 1.
         """
         check_is_fitted(self)
-        return self._pad(self._analyze(X), self._token_to_id(), self.maxlen_)
+        n_vocabulary = self.n_tokens_ - self.FIRST_TOKEN_ID
+        dtype = self._output_dtype(
+            self.n_tokens_ - 1, self._n_ids_description(n_vocabulary)
+        )
+        terms, term_indices, lengths = self._encode(X)
+        term_ids = np.fromiter(
+            map(self.vocabulary_.get, terms, repeat(self.OOV_ID)),
+            dtype=np.int64,
+            count=len(terms),
+        )
+        return self._pad(term_ids[term_indices], lengths, self.maxlen_, dtype)
 
-    def _token_to_id(self):
-        """The vocabulary as a dict giving the OOV id for unknown tokens."""
-        return OOVDict(self.vocabulary_, self.OOV_ID)
+    @staticmethod
+    def _n_ids_description(n_vocabulary):
+        return f"{n_vocabulary} vocabulary tokens"
 
     def get_vocabulary(self):
         """Return the token of each id.

@@ -1,6 +1,5 @@
 """Padding of id sequences and the base class shared by the sequence vectorizers."""
 
-from itertools import chain
 from numbers import Integral
 
 import numpy as np
@@ -13,9 +12,13 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    Options,
     StrOptions,
+    validate_parameter_constraints,
     validate_params,
 )
+
+from ._analysis import encode_documents
 
 #: Parameters passed unchanged to the scikit-learn vectorizer that builds the analyzer.
 TEXT_PARAMS = (
@@ -33,6 +36,26 @@ TEXT_PARAMS = (
 )
 
 _SIDES = StrOptions({"pre", "post"})
+
+
+class _IntegerDtype(Options):
+    """Constraint: a NumPy integer dtype (or anything ``np.dtype`` makes one of).
+
+    An ``Options`` only because scikit-learn's validation accepts no other
+    constraint class; the set of options is not used.
+    """
+
+    def __init__(self):
+        super().__init__(object, set())
+
+    def is_satisfied_by(self, val):
+        try:
+            return np.dtype(val).kind in "iu"
+        except (TypeError, ValueError):
+            return False
+
+    def __str__(self):
+        return "an integer dtype such as np.int32 or 'int64'"
 
 
 @validate_params(
@@ -115,23 +138,14 @@ def _pad_flat(flat, lengths, maxlen, dtype, padding, truncating, value=0):
     seq_start = np.cumsum(lengths) - lengths
     first_kept = seq_start + (lengths - kept if truncating == "pre" else 0)
     first_col = maxlen - kept if padding == "pre" else np.zeros_like(kept)
-    # rank of each copied value inside the kept part of its sequence
-    rank = np.arange(n_kept) - np.repeat(np.cumsum(kept) - kept, kept)
-    rows = np.repeat(np.arange(n_sequences), kept)
-    cols = np.repeat(first_col, kept) + rank
-    out[rows, cols] = flat[np.repeat(first_kept, kept) + rank]
+    # the k-th copied value is flat[k + shift], written to out.flat[k + shift +
+    # move], with shift and move constant in each sequence
+    shift = first_kept - (np.cumsum(kept) - kept)
+    move = np.arange(n_sequences) * maxlen + first_col - first_kept
+    source = np.repeat(shift, kept)
+    source += np.arange(n_kept)
+    out.reshape(-1)[source + np.repeat(move, kept)] = flat[source]
     return out
-
-
-class OOVDict(dict):
-    """A token -> id dict that returns ``oov_id`` for missing tokens."""
-
-    def __init__(self, vocabulary, oov_id):
-        super().__init__(vocabulary)
-        self.oov_id = oov_id
-
-    def __missing__(self, key):
-        return self.oov_id
 
 
 class _BaseSequenceVectorizer(
@@ -156,7 +170,7 @@ class _BaseSequenceVectorizer(
         **{p: CountVectorizer._parameter_constraints[p] for p in TEXT_PARAMS},
         "padding": [_SIDES],
         "truncating": [_SIDES],
-        "dtype": "no_validation",  # delegated to numpy
+        "dtype": [_IntegerDtype()],  # its size is checked against the ids at fit
     }
 
     @staticmethod
@@ -167,11 +181,12 @@ class _BaseSequenceVectorizer(
                 "Iterable over raw text documents expected, string object received."
             )
 
-    def _analyze(self, X):
-        """Return the list of token lists of the documents ``X``.
+    def _encode(self, X):
+        """Analyse the documents ``X``: their distinct terms, term indices, lengths.
 
-        Also validates the text parameters (n-gram range, stop words) and warns
-        about unused ones, as the scikit-learn vectorizers do.
+        See :func:`~sklearn_rnn.text._analysis.encode_documents`. Also validates
+        the text parameters (n-gram range, stop words) and warns about unused
+        ones, as the scikit-learn vectorizers do.
         """
         self._check_documents(X)
         vectorizer = self._text_vectorizer_class(
@@ -179,29 +194,45 @@ class _BaseSequenceVectorizer(
         )
         vectorizer._validate_ngram_range()
         vectorizer._warn_for_unused_params()
-        analyze = vectorizer.build_analyzer()
-        token_lists = []
-        for i, doc in enumerate(X):
-            if self.input == "content" and not isinstance(doc, (str, bytes)):
-                raise TypeError(
-                    f"Document {i} is of type {type(doc).__name__}; each document must "
-                    "be a str (or bytes, decoded with `encoding`)."
-                )
-            token_lists.append(analyze(doc))
-        return token_lists
+        return encode_documents(X, vectorizer, check_type=self.input == "content")
 
-    def _pad(self, token_lists, token_to_id, maxlen):
-        """Map tokens to ids with the mapping ``token_to_id`` and pad to ``maxlen``."""
-        lengths = np.fromiter(
-            map(len, token_lists), dtype=np.intp, count=len(token_lists)
+    def _output_dtype(self, max_id, n_ids_description):
+        """The output dtype, checked to hold every id up to ``max_id``.
+
+        ``n_ids_description`` says where the ids come from, for the error message.
+        Raises a ValueError naming a large enough dtype rather than letting NumPy
+        wrap the ids.
+        """
+        validate_parameter_constraints(
+            {"dtype": self._parameter_constraints["dtype"]},
+            {"dtype": self.dtype},
+            caller_name=type(self).__name__,
         )
-        ids = np.fromiter(
-            map(token_to_id.__getitem__, chain.from_iterable(token_lists)),
-            dtype=np.int64,
-            count=int(lengths.sum()),
+        dtype = np.dtype(self.dtype)
+        largest = np.iinfo(dtype).max
+        if max_id <= largest:
+            return dtype
+        kind = "uint" if dtype.kind == "u" else "int"
+        fits = next(
+            (
+                f"{kind}{bits}"
+                for bits in (16, 32, 64)
+                if np.iinfo(f"{kind}{bits}").max >= max_id
+            ),
+            "int64",
         )
+        raise ValueError(
+            f"The `dtype` parameter of {type(self).__name__}, {dtype.name}, cannot "
+            f"hold the token ids: the largest id is {max_id} ({n_ids_description} "
+            f"after the reserved ids {self.PAD_ID} and {self.OOV_ID}), but "
+            f"{dtype.name} holds at most {largest}. Use dtype=np.{fits} or a larger "
+            "integer dtype."
+        )
+
+    def _pad(self, ids, lengths, maxlen, dtype):
+        """Pad the id sequences stored back to back in ``ids`` to ``maxlen``."""
         return _pad_flat(
-            ids, lengths, maxlen, self.dtype, self.padding, self.truncating, self.PAD_ID
+            ids, lengths, maxlen, dtype, self.padding, self.truncating, self.PAD_ID
         )
 
     def __sklearn_tags__(self):

@@ -1,106 +1,27 @@
 """Tests of the IMDB loader on small fake archives, and on the real one if present."""
 
 import hashlib
-import io
 import os
 import stat
-import tarfile
 import time
 import urllib.error
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _fakes import (  # noqa: F401 (not every file uses every fake)
+    OTHER_MEMBERS,
+    REPO_ROOT,
+    REVIEWS,
+    TEST,
+    TRAIN,
+    assert_subset,
+    make_archive,
+)
 from numpy.testing import assert_array_equal
-from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_rnn.datasets import _imdb
 from sklearn_rnn.datasets._imdb import ARCHIVE_NAME, ChecksumError, fetch_imdb
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-# member name -> review text; the fake data set has the layout of the real one
-REVIEWS = {
-    "aclImdb/train/pos/10_9.txt": "Loved it.<br /><br />Très bien, 東京!",
-    "aclImdb/train/pos/2_7.txt": "Good film",
-    "aclImdb/train/neg/0_1.txt": "Awful",
-    "aclImdb/train/neg/1_4.txt": "Boring <i>and</i> long",
-    "aclImdb/test/pos/0_10.txt": "Great",
-    "aclImdb/test/neg/3_2.txt": "Bad",
-}
-OTHER_MEMBERS = {  # members the loader must ignore
-    "aclImdb/train/unsup/0_0.txt": "unlabelled",
-    "aclImdb/train/urls_pos.txt": "http://example.com",
-    "aclImdb/imdb.vocab": "the\nand",
-    "aclImdb/README": "readme",
-    "aclImdb/test/pos/notes.txt": "not a review",
-}
-TRAIN = {  # in loader order: label, then numeric id
-    "data": [
-        "Awful",
-        "Boring <i>and</i> long",
-        "Good film",
-        "Loved it.<br /><br />Très bien, 東京!",
-    ],
-    "target": [0, 0, 1, 1],
-    "ratings": [1, 4, 7, 9],
-    "ids": [0, 1, 2, 10],
-}
-TEST = {"data": ["Bad", "Great"], "target": [0, 1], "ratings": [2, 10], "ids": [3, 0]}
-
-
-def make_archive(path, members):
-    """Write a tar.gz with the given {name: text or bytes} members (and dirs)."""
-    with tarfile.open(path, "w:gz") as tar:
-        directory = tarfile.TarInfo("aclImdb/train")
-        directory.type = tarfile.DIRTYPE
-        tar.addfile(directory)
-        for name, text in members.items():
-            data = text.encode("utf-8") if isinstance(text, str) else text
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _isolated_homes(tmp_path, monkeypatch):
-    """No test reads SKLEARN_RNN_DATA or writes to the real sklearn data home."""
-    monkeypatch.delenv("SKLEARN_RNN_DATA", raising=False)
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sklearn_home"))
-
-
-@pytest.fixture
-def data_home(tmp_path):
-    home = tmp_path / "data"
-    home.mkdir()
-    make_archive(home / ARCHIVE_NAME, {**REVIEWS, **OTHER_MEMBERS})
-    return home
-
-
-@pytest.fixture
-def count_parses(monkeypatch):
-    """Count the calls of the archive parser."""
-    calls = []
-    parse = _imdb._parse_archive
-
-    def counting_parse(archive):
-        calls.append(archive)
-        return parse(archive)
-
-    monkeypatch.setattr(_imdb, "_parse_archive", counting_parse)
-    return calls
-
-
-def assert_subset(bunch, expected, subset):
-    assert bunch.data == expected["data"]
-    for key in ("target", "ratings", "ids"):
-        assert_array_equal(getattr(bunch, key), expected[key])
-        assert getattr(bunch, key).dtype == np.int64
-    assert bunch.filenames.tolist() == [
-        f"aclImdb/{subset}/{['neg', 'pos'][t]}/{i}_{r}.txt"
-        for t, i, r in zip(expected["target"], expected["ids"], expected["ratings"])
-    ]
 
 
 def test_fetch_subsets(data_home):
@@ -158,13 +79,6 @@ def test_changed_archive_invalidates_cache(data_home, count_parses):
     os.utime(archive, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))  # same size
     fetch_imdb(data_home=data_home)
     assert len(count_parses) == 3
-
-
-def test_corrupt_cache_is_replaced(data_home, count_parses):
-    (data_home / "imdb_parsed_v1.npz").write_bytes(b"not a zip file")
-    assert fetch_imdb(data_home=data_home).data == TRAIN["data"]
-    assert fetch_imdb(data_home=data_home).data == TRAIN["data"]
-    assert len(count_parses) == 1
 
 
 @pytest.fixture
@@ -268,27 +182,6 @@ def test_no_download_into_read_only_data_home(tmp_path, read_only, monkeypatch):
         fetch_imdb(data_home=read_only(tmp_path))
 
 
-def test_bad_archives(tmp_path):
-    (tmp_path / ARCHIVE_NAME).write_bytes(b"\x1f\x8b garbage")
-    with pytest.raises(OSError, match="corrupt"):
-        fetch_imdb(data_home=tmp_path)
-    make_archive(tmp_path / ARCHIVE_NAME, OTHER_MEMBERS)
-    with pytest.raises(OSError, match="No aclImdb"):
-        fetch_imdb(data_home=tmp_path)
-    make_archive(tmp_path / ARCHIVE_NAME, {"aclImdb/test/neg/0_1.txt": b"caf\xe9"})
-    with pytest.raises(ValueError, match="0_1.txt is not valid UTF-8"):
-        fetch_imdb(data_home=tmp_path)
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{"subset": "unsup"}, {"n_retries": -1}, {"delay": -1.0}, {"data_home": 3}],
-)
-def test_invalid_params(params):
-    with pytest.raises(InvalidParameterError):
-        fetch_imdb(**params)
-
-
 # --------------------------------------------------------------------------- #
 # the real archive, when available
 # --------------------------------------------------------------------------- #
@@ -312,7 +205,7 @@ def real_imdb(tmp_path_factory):
     """Parse the real archive once, with the default cache locations."""
     sklearn_home = tmp_path_factory.mktemp("sklearn_home")
     listing = sorted(os.listdir(REAL_HOME))
-    writable = _imdb._is_writable_dir(REAL_HOME)
+    writable = _imdb.is_writable_dir(REAL_HOME)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SCIKIT_LEARN_DATA", str(sklearn_home))
         bunch = fetch_imdb("all", data_home=REAL_HOME)

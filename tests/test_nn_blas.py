@@ -1,0 +1,82 @@
+"""The engine's speed tricks (``nn/_blas.py``) change no result: blocked
+products, BLAS thread counts put back as found, reused scratch arrays."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from sklearn_rnn.nn._blas import single_blas_thread, transposed_product, workspace
+
+
+# ------------------------------------------------------- transposed_product
+@pytest.mark.parametrize("K", [1, 383, 384, 385, 1000])
+def test_transposed_product_is_a_transposed_b(K):
+    rng = np.random.RandomState(K)
+    a = rng.randint(-3, 4, size=(K, 5)).astype(np.float64)
+    b = rng.randint(-3, 4, size=(K, 7)).astype(np.float64)
+    out = np.full((5, 7), np.nan)
+    assert transposed_product(a, b, out=out) is out
+    assert_array_equal(out, a.T @ b)  # small integers: exact in any order
+    a, b = rng.randn(K, 5).astype(np.float32), rng.randn(K, 7).astype(np.float32)
+    out = np.full((5, 7), np.nan, dtype=np.float32)
+    transposed_product(a, b, out=out)
+    assert_allclose(out, a.astype(np.float64).T @ b, rtol=1e-4, atol=1e-4)
+
+
+# ------------------------------------------------------- single_blas_thread
+def blas_threads():
+    return [
+        lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+    ]
+
+
+@pytest.fixture
+def two_blas_threads():
+    """BLAS on 2 threads for the test, set from this thread (as found afterwards).
+
+    threadpoolctl lets one thread at a time set the threads of a process-wide
+    OpenBLAS pool (the others' calls do nothing): skip if this one cannot.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        controlled = set(blas_threads()) == {1}
+    with threadpool_limits(limits=2, user_api="blas"):
+        if not controlled or set(blas_threads()) != {2}:
+            pytest.skip("needs a BLAS on 2 threads that this thread can set")
+        yield
+
+
+def test_single_blas_thread_is_reentrant_and_restores_the_count(two_blas_threads):
+    with single_blas_thread():
+        assert set(blas_threads()) == {1}
+        with single_blas_thread():
+            assert set(blas_threads()) == {1}
+        assert set(blas_threads()) == {1}  # the outer caller is still inside
+    assert set(blas_threads()) == {2}
+
+
+def test_single_blas_thread_restores_the_count_after_an_exception(two_blas_threads):
+    with pytest.raises(ValueError, match="inside"):
+        with single_blas_thread():
+            with single_blas_thread():
+                raise ValueError("inside")
+    assert set(blas_threads()) == {2}
+    with single_blas_thread(enabled=False):
+        assert set(blas_threads()) == {2}
+
+
+# ----------------------------------------------------------------- workspace
+def test_workspace_reuses_a_buffer_of_the_same_shape_and_dtype():
+    owner = SimpleNamespace()
+    buffer = workspace(owner, "_scratch", (3, 4), np.float32)
+    assert buffer.shape == (3, 4) and buffer.dtype == np.float32
+    assert owner._scratch is buffer
+    assert workspace(owner, "_scratch", (3, 4), np.float32) is buffer
+    wider = workspace(owner, "_scratch", (3, 5), np.float32)
+    assert wider is not buffer and wider.shape == (3, 5)
+    assert owner._scratch is wider
+    double = workspace(owner, "_scratch", (3, 5), np.float64)
+    assert double is not wider and double.dtype == np.float64
+    assert workspace(owner, "_other", (3, 5), np.float64) is not double
