@@ -1,6 +1,7 @@
 """The engine's speed tricks (``nn/_blas.py``) change no result: blocked
 products, BLAS thread counts put back as found, reused scratch arrays."""
 
+import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -65,6 +66,36 @@ def test_single_blas_thread_restores_the_count_after_an_exception(two_blas_threa
     assert set(blas_threads()) == {2}
     with single_blas_thread(enabled=False):
         assert set(blas_threads()) == {2}
+
+
+def test_the_last_thread_to_leave_restores_the_count_whoever_entered_first(
+    two_blas_threads,
+):
+    """A (pool) thread enters first and leaves first but stays alive; the
+    main thread leaves last: the count is back to 2 all the same."""
+    worker_inside, main_inside, worker_left, worker_may_exit = (
+        threading.Event() for _ in range(4)
+    )
+
+    def worker():
+        with single_blas_thread():
+            worker_inside.set()
+            main_inside.wait()
+        worker_left.set()
+        worker_may_exit.wait()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        worker_inside.wait()
+        with single_blas_thread():
+            main_inside.set()
+            worker_left.wait()
+            assert set(blas_threads()) == {1}  # main is still inside
+        assert set(blas_threads()) == {2}
+    finally:
+        worker_may_exit.set()
+        thread.join()
 
 
 # ----------------------------------------------------------------- workspace

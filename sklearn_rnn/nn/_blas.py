@@ -50,6 +50,20 @@ def _blas_libraries():
     return _libraries
 
 
+def _set_threads(lib, n):
+    """Set a BLAS library's thread count, from whichever thread calls.
+
+    threadpoolctl >= 3.8 lets only one Python thread at a time change a
+    process-wide OpenBLAS pool and silently ignores the others' calls, so the
+    last caller to leave :func:`single_blas_thread` could not restore the
+    count if another thread had set it first.  The lock and the count above
+    already serialise our changes, so the library is called directly
+    (threadpoolctl's ``_real_set_num_threads``, tested with 3.8; its public
+    method on older versions, which had no such rule).
+    """
+    getattr(lib, "_real_set_num_threads", lib.set_num_threads)(n)
+
+
 @contextmanager
 def single_blas_thread(enabled=True):
     """Run the block with BLAS on one thread (if ``enabled``).
@@ -75,7 +89,7 @@ def single_blas_thread(enabled=True):
             _saved_threads = [lib.get_num_threads() for lib in libraries]
             for lib, n in zip(libraries, _saved_threads):
                 if n > 1:
-                    lib.set_num_threads(1)
+                    _set_threads(lib, 1)
         _holders += 1
     try:
         yield
@@ -85,7 +99,7 @@ def single_blas_thread(enabled=True):
             if _holders == 0:
                 for lib, n in zip(_blas_libraries(), _saved_threads):
                     if n > 1:
-                        lib.set_num_threads(n)
+                        _set_threads(lib, n)
 
 
 def transposed_product(a, b, out):
