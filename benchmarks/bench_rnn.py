@@ -1,436 +1,346 @@
-"""Time the NumPy engine against PyTorch, and one estimator epoch against bare engine steps.
+"""Time the NumPy engine against PyTorch, each library in its own process.
 
 Usage::
 
-    python benchmarks/bench_rnn.py [--quick] [--repeat N] [--threads 2] [--no-torch]
+    python benchmarks/bench_rnn.py [--quick] [--cell rnn|gru|lstm|all] [--threads 2]
+        [--repeat N] [--rounds N] [--only train|infer] [--no-torch] [--no-check]
+        [--no-tanh] [--json results.json]
 
-Every comparison runs in this one process, interleaved (ours, torch, sgemm,
-ours, torch, sgemm, ...) after a warm-up, and reports the median of the
-repetitions, so that a noisy shared machine slows both sides alike.
+For every case this driver runs ``benchmarks/_bench_worker.py`` once for our
+engine and once for torch, one process after the other (never both at once,
+never both libraries in one process: their thread pools spin-wait and steal
+cores from each other).  Each worker limits numpy's BLAS to ``--threads``
+threads (threadpoolctl) and sets ``torch.set_num_threads(--threads)``, warms
+up, and reports the median of ``--repeat`` (>= 7) timed repetitions.  With
+``--rounds 2`` (the default without ``--quick``) every case runs twice, ours
+then torch, then torch then ours, and the medians are over both rounds.
 
 - Training step: forward, loss, backward and one SGD update of
-  ``SimpleRNN(tanh) -> last state -> Dense(2)`` with softmax cross-entropy;
-  torch runs ``nn.RNN(tanh, batch_first=True) + nn.Linear`` with
-  ``torch.optim.SGD`` (``zero_grad`` included).  Both models start from the
-  same weights (ours, copied into torch), read the same batch (time-major for
-  us, batch-major for torch) and compute the same numbers.
-- Inference: the forward pass to class probabilities (torch under ``no_grad``).
-- Threads: torch uses ``torch.set_num_threads(threads)``; ours runs under the
-  thread policy of ``ScratchRNNClassifier`` (its ``_blas_limits`` for that
-  batch) inside a process-wide BLAS limit of ``threads``.
-- GFLOP/s: forward ``2*B*T*(D*H + H*H)`` flops, a training step three times
-  that (backward ~ twice the forward); "sgemm" is a 1024 x 1024 float32
-  matmul on ``threads`` BLAS threads, timed in the same rounds.
-- Epoch: ``ScratchRNNClassifier.partial_fit`` over ``n_batches`` batches of
-  64 (one epoch) against the bare engine steps (``loss_and_gradients`` +
-  optimizer step) on the same batches, already time-major.
+  ``[Embedding] -> Recurrent(cell) -> last state -> Dense(2)`` with softmax
+  cross-entropy, against ``[nn.Embedding] -> nn.RNN/nn.GRU/nn.LSTM
+  (batch_first=True) -> nn.Linear`` + ``CrossEntropyLoss`` + ``torch.optim.SGD``
+  (``zero_grad`` included).
+- Inference: ``Network.predict`` (probabilities) against torch's forward and
+  softmax under ``torch.no_grad()``.
+- Same numbers: a separate worker imports both libraries, starts them from
+  the same weights and compares the loss, the probabilities and the gradients.
 
-torch is optional: without it only our figures are printed.
+The output is Markdown (machine header, tables) ready to paste into
+``benchmarks/README.md``; "other CPU" is the CPU time the rest of the machine
+used while a case ran (/proc/stat minus the worker's own), in cores.
 """
 
 import argparse
-import copy
+import json
 import os
-import platform
-import statistics
+import resource
+import subprocess
 import sys
 import time
 
-import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from _bench_common import load_average, summarize  # noqa: E402
+from _bench_models import case_name  # noqa: E402
+from _bench_report import (  # noqa: E402
+    check_table,
+    goal_lines,
+    header_block,
+    timing_table,
+)
 
-from sklearn_rnn import ScratchRNNClassifier  # noqa: E402
-from sklearn_rnn.nn.builder import build_network  # noqa: E402
-from sklearn_rnn.nn.losses import SoftmaxCrossEntropy  # noqa: E402
-from sklearn_rnn.nn.optimizers import SGD  # noqa: E402
-
-try:
-    import torch
-except ImportError:  # torch is optional
-    torch = None
-
-LEARNING_RATE = 0.01
-N_CLASSES = 2
-
-#: name, batch B, steps T, features D (embedding width with a vocabulary), H, dtype,
-#: vocabulary, initial weights ("ours": the engine's initializers, "torch":
-#: torch's default initialization; both models start from the same weights).
-CASES = [
-    ("B64 T100 D32 H64 f32", 64, 100, 32, 64, "float32", None, "ours"),
-    ("B64 T100 D32 H128 f32", 64, 100, 32, 128, "float32", None, "ours"),
-    ("B64 T100 D32 H64 f64", 64, 100, 32, 64, "float64", None, "ours"),
-    ("B64 T100 D32 H128 f64", 64, 100, 32, 128, "float64", None, "ours"),
-    ("IMDB-like B64 T200 emb10kx32 H64 f32, torch init", 64, 200, 32, 64, "float32", 10_000,
-     "torch"),
-    ("IMDB-like B64 T200 emb10kx32 H64 f32, our init", 64, 200, 32, 64, "float32", 10_000,
-     "ours"),
-]
-TARGET_CASES = {"step": 0, "imdb": 4, "h128": 1}
+WORKER = os.path.join(HERE, "_bench_worker.py")
+TANH = os.path.join(HERE, "bench_tanh.py")
+CELL_NAMES = ("rnn", "gru", "lstm")
+IMDB_VOCAB = 20_000
+#: A case during which the rest of the machine used more cores than this is
+#: flagged: on 2 cores, a thread barrier then waits for a descheduled thread.
+BUSY = 0.3
 
 
-# ----------------------------------------------------------------- timing
-def interleaved(functions, repeat, warmup, inner):
-    """Median seconds per call of each function, timed in alternation.
+def make_cases(cell, quick, only=None):
+    """The default cases of one cell (see ``benchmarks/README.md``)."""
 
-    Each repetition runs every function ``inner`` times in turn (A A B B ...,
-    then the next repetition), after ``warmup`` untimed rounds.
-    """
-    for _ in range(warmup):
-        for fn in functions.values():
-            fn()
-    times = {name: [] for name in functions}
-    for _ in range(repeat):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            for _ in range(inner):
-                fn()
-            times[name].append((time.perf_counter() - start) / inner)
-    return {name: statistics.median(ts) for name, ts in times.items()}
+    def case(kind, B, T, H, dtype="float32", vocab=0, init="ours"):
+        return {
+            "kind": kind,
+            "cell": cell,
+            "B": B,
+            "T": T,
+            "D": 32,
+            "H": H,
+            "dtype": dtype,
+            "vocab": vocab,
+            "init": init,
+        }
 
-
-def sgemm_function():
-    rng = np.random.RandomState(0)
-    a = rng.rand(1024, 1024).astype(np.float32)
-    out = np.empty_like(a)
-    return lambda: np.matmul(a, a, out=out)
-
-
-SGEMM_FLOPS = 2 * 1024**3
+    train = [case("train", 64, 100, H) for H in (64, 128, 256)]
+    if not quick:
+        train.append(case("train", 64, 100, 64, "float64"))
+    train.append(case("train", 64, 200, 64, vocab=IMDB_VOCAB))
+    if not quick:
+        train.append(case("train", 64, 200, 64, vocab=IMDB_VOCAB, init="torch"))
+    infer = [case("infer", 256, 100, H) for H in (64, 128)]
+    if not quick:
+        infer.append(case("infer", 256, 200, 64, vocab=IMDB_VOCAB))
+    return {"train": train, "infer": infer, None: train + infer}[only]
 
 
-# ----------------------------------------------------------------- models
-def make_batch(B, T, D, vocab, dtype, seed=0):
-    """Batch-major inputs (B, T, D) floats or (B, T) ids in [1, vocab), labels (B,)."""
-    rng = np.random.RandomState(seed)
-    if vocab:
-        x = rng.randint(1, vocab, size=(B, T))
-    else:
-        x = rng.randn(B, T, D).astype(dtype)
-    return x, rng.randint(0, N_CLASSES, size=B)
-
-
-def ours(B, T, D, H, dtype, vocab, init="ours"):
-    """Our network, its SGD, and the train/inference callables on one batch."""
-    kwargs = dict(vocab_size=vocab, embedding_dim=D) if vocab else {}
-    net = build_network(D, N_CLASSES, SoftmaxCrossEntropy(), hidden_size=H,
-                        rng=np.random.RandomState(0), dtype=np.dtype(dtype).type, **kwargs)
-    if init == "torch":
-        copy_weights(net, torch_module(D, H, dtype, vocab), vocab, to_torch=False)
-    optimizer = SGD(net.params, learning_rate=LEARNING_RATE)
-    x, y = make_batch(B, T, D, vocab, dtype)
-    x_time_major = np.ascontiguousarray(np.swapaxes(x, 0, 1))
-    weights = np.ones(B)
-
-    def train():
-        net.loss_and_gradients(x_time_major, y, weights)
-        optimizer.step(net.grads)
-
-    def infer():
-        return net.predict(x_time_major)
-
-    return net, train, infer
-
-
-def torch_module(D, H, dtype, vocab):
-    """``[nn.Embedding] -> nn.RNN(tanh) -> last state -> nn.Linear``, default init."""
-
-    class Model(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding = torch.nn.Embedding(vocab, D) if vocab else None
-            self.rnn = torch.nn.RNN(D, H, nonlinearity="tanh", batch_first=True)
-            self.linear = torch.nn.Linear(H, N_CLASSES)
-
-        def forward(self, x):
-            if self.embedding is not None:
-                x = self.embedding(x)
-            states, _ = self.rnn(x)
-            return self.linear(states[:, -1])
-
-    torch.manual_seed(0)
-    return Model().to(getattr(torch, dtype))
-
-
-def our_layers(net, vocab):
-    """(embedding or None, SimpleRNN, output Dense) of a network from ``ours``."""
-    layers = net.layers
-    return (layers[0] if vocab else None), layers[1 if vocab else 0], layers[-1]
-
-
-def copy_weights(net, model, vocab, to_torch):
-    """Copy the weights between our network and the torch model, either way."""
-    embedding, rnn, dense = our_layers(net, vocab)
-    pairs = [(rnn.Wx, model.rnn.weight_ih_l0, True), (rnn.Wh, model.rnn.weight_hh_l0, True),
-             (dense.W, model.linear.weight, True), (dense.b, model.linear.bias, False)]
-    if vocab:
-        pairs.append((embedding.W, model.embedding.weight, False))
-    with torch.no_grad():
-        for ours_array, theirs, transposed in pairs:
-            if to_torch:
-                theirs.copy_(torch.from_numpy(np.ascontiguousarray(
-                    ours_array.T if transposed else ours_array)))
-            else:
-                value = theirs.numpy()
-                ours_array[...] = value.T if transposed else value
-        # torch has two biases, ours one: b = b_ih + b_hh.
-        if to_torch:
-            model.rnn.bias_ih_l0.copy_(torch.from_numpy(rnn.b))
-            model.rnn.bias_hh_l0.zero_()
-        else:
-            rnn.b[...] = (model.rnn.bias_ih_l0 + model.rnn.bias_hh_l0).numpy()
-
-
-def torch_model(net, B, T, D, H, dtype, vocab):
-    """The same model in torch, starting from our network's weights."""
-    model = torch_module(D, H, dtype, vocab)
-    copy_weights(net, model, vocab, to_torch=True)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    x, y = make_batch(B, T, D, vocab, dtype)
-    x, y = torch.from_numpy(x), torch.from_numpy(y)
-    loss_fn = torch.nn.CrossEntropyLoss()
-
-    def train():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    def infer():
-        with torch.no_grad():
-            return torch.softmax(model(x), dim=-1)
-
-    return model, train, infer
-
-
-def check_same_numbers(B, T, D, H, dtype, vocab, init):
-    """Both models from the same weights: same loss and same weight gradients."""
-    net, _, _ = ours(B, T, D, H, dtype, vocab, init)
-    model, _, _ = torch_model(net, B, T, D, H, dtype, vocab)
-    x, y = make_batch(B, T, D, vocab, dtype)
-    loss = net.loss_and_gradients(np.ascontiguousarray(np.swapaxes(x, 0, 1)), y, np.ones(B))
-    t_loss = torch.nn.CrossEntropyLoss()(model(torch.from_numpy(x)), torch.from_numpy(y))
-    t_loss.backward()
-    rnn = our_layers(net, vocab)[1]
-    ours_dwh, torch_dwh = rnn.grads[1], model.rnn.weight_hh_l0.grad.numpy().T
-    scale = np.abs(torch_dwh).max()
-    return abs(loss - t_loss.item()), float(np.abs(ours_dwh - torch_dwh).max() / scale)
-
-
-# ----------------------------------------------------------------- reports
-def forward_flops(B, T, D, H):
-    return 2 * B * T * (D * H + H * H)
-
-
-def estimator_policy(B, H):
-    """The BLAS thread limits ScratchRNNClassifier applies to this batch."""
-    return ScratchRNNClassifier(hidden_size=H, batch_size=B)._blas_limits(B)
-
-
-def run_cases(args, cases, have_torch):
-    rows = []
-    for name, B, T, D, H, dtype, vocab, init in cases:
-        net, our_train, our_infer = ours(B, T, D, H, dtype, vocab, init)
-        funcs = {"ours": our_train}
-        inference = {"ours": our_infer}
-        if have_torch:
-            _, torch_train, torch_infer = torch_model(net, B, T, D, H, dtype, vocab)
-            funcs["torch"] = torch_train
-            inference["torch"] = torch_infer
-        funcs["sgemm"] = sgemm_function()
-        with estimator_policy(B, H):
-            train = interleaved(funcs, args.repeat, args.warmup, args.inner)
-            infer = interleaved(inference, args.repeat, args.warmup, args.inner)
-        flops = forward_flops(B, T, D, H)
-        rows.append(dict(name=name, B=B, train=train, infer=infer, train_flops=3 * flops,
-                         infer_flops=flops))
-        print(f"  done: {name}", file=sys.stderr, flush=True)
-    return rows
-
-
-def run_epoch_case(args):
-    """One estimator epoch (partial_fit) against the bare engine steps on the same batches."""
-    B, T, D, H, n_batches = 64, 100, 32, 64, args.epoch_batches
-    rng = np.random.RandomState(1)
-    X = rng.randn(B * n_batches, T, D).astype(np.float32)
-    y = rng.randint(0, 2, size=B * n_batches)
-    est = ScratchRNNClassifier(hidden_size=H, batch_size=B, solver="sgd",
-                               learning_rate_init=LEARNING_RATE, random_state=0)
-    est.partial_fit(X, y, classes=[0, 1])          # builds the network
-    net = copy.deepcopy(est.network_)
-    optimizer = SGD(net.params, learning_rate=LEARNING_RATE)
-    batches = []
-    for start in range(0, len(X), B):
-        xb = np.ascontiguousarray(np.swapaxes(X[start:start + B], 0, 1))
-        target = y[start:start + B, None].astype(np.float32)
-        batches.append((xb, target, np.ones(B)))
-
-    def bare_steps():
-        for xb, target, weights in batches:
-            net.loss_and_gradients(xb, target, weights)
-            optimizer.step(net.grads)
-
-    def estimator_epoch():
-        est.partial_fit(X, y)
-
-    with est._blas_limits(len(X)):     # partial_fit applies the same limits itself
-        times = interleaved({"estimator": estimator_epoch, "bare": bare_steps},
-                            args.epoch_repeat, 1, 1)
-    return dict(n_batches=n_batches, B=B, T=T, D=D, H=H, **times)
-
-
-def blas_description():
-    for info in threadpool_info():
-        if info["user_api"] == "blas":
-            return f"{info['internal_api']} {info['version']} ({info.get('architecture', '?')})"
-    return "unknown BLAS"
-
-
-def cpu_description():
+# ----------------------------------------------------------------- workers
+def busy_ticks():
+    """Non-idle CPU ticks of the whole machine since boot (steal included), or None."""
     try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
     except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+        return None
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle
 
 
-def fmt_ms(seconds):
-    return f"{seconds * 1e3:.2f}"
+def children_cpu():
+    """CPU seconds used by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def print_tables(args, rows, epoch, have_torch, checks):
-    print(f"\nMachine: {cpu_description()}, {os.cpu_count()} logical CPUs; "
-          f"numpy {np.__version__}, {blas_description()}; "
-          f"torch {torch.__version__ if have_torch else '(not installed)'}; "
-          f"python {platform.python_version()}")
-    print(f"Threads: {args.threads}; median of {args.repeat} interleaved repetitions "
-          f"of {args.inner} call(s) after {args.warmup} warm-up round(s).\n")
-    for title, key, flops_key in (("Training step", "train", "train_flops"),
-                                  ("Inference (forward to probabilities)", "infer", "infer_flops")):
-        print(f"{title}\n")
-        header = "| case | ours ms | seq/s |"
-        rule = "| --- | ---: | ---: |"
-        if have_torch:
-            header += " torch ms | torch seq/s | ours/torch |"
-            rule += " ---: | ---: | ---: |"
-        header += " ours GFLOP/s |"
-        rule += " ---: |"
-        if have_torch:
-            header += " torch GFLOP/s |"
-            rule += " ---: |"
-        if key == "train":
-            header += " sgemm GFLOP/s | ours/sgemm |"
-            rule += " ---: | ---: |"
-        print(header)
-        print(rule)
-        for row in rows:
-            t = row[key]
-            gflops = row[flops_key] / t["ours"] / 1e9
-            line = f"| {row['name']} | {fmt_ms(t['ours'])} | {row['B'] / t['ours']:.0f} |"
-            if have_torch:
-                line += (f" {fmt_ms(t['torch'])} | {row['B'] / t['torch']:.0f} |"
-                         f" {t['ours'] / t['torch']:.2f} |")
-            line += f" {gflops:.1f} |"
-            if have_torch:
-                line += f" {row[flops_key] / t['torch'] / 1e9:.1f} |"
-            if key == "train":
-                sgemm = SGEMM_FLOPS / row["train"]["sgemm"] / 1e9
-                line += f" {sgemm:.1f} | {gflops / sgemm:.0%} |"
-            print(line)
-        print()
-    if epoch is not None:
-        e = epoch
-        print(f"Estimator epoch: partial_fit over {e['n_batches']} batches of {e['B']} "
-              f"(T={e['T']}, D={e['D']}, H={e['H']}, float32, solver='sgd')\n")
-        print("| what | ms | ratio |")
-        print("| --- | ---: | ---: |")
-        print(f"| bare engine steps | {fmt_ms(e['bare'])} | 1.00 |")
-        print(f"| ScratchRNNClassifier.partial_fit | {fmt_ms(e['estimator'])} | "
-              f"{e['estimator'] / e['bare']:.2f} |")
-        print()
-    if checks:
-        print("Same numbers (loss difference, max relative difference of dL/dWh):")
-        for name, (dloss, dgrad) in checks.items():
-            print(f"  {name}: {dloss:.1e}, {dgrad:.1e}")
-        print()
-    print_targets(rows, epoch, have_torch)
+def other_cpu_now(seconds=1.0):
+    """Cores the rest of the machine keeps busy now (sampled over ``seconds``)."""
+    before = busy_ticks()
+    if before is None:
+        return 0.0
+    time.sleep(seconds)
+    return (busy_ticks() - before) / os.sysconf("SC_CLK_TCK") / seconds
 
 
-def print_targets(rows, epoch, have_torch):
-    by_name = {row["name"]: row for row in rows}
-    results = []
+def wait_until_quiet(args):
+    """Wait (at most ``--wait-quiet`` seconds) until the others use < ``BUSY`` cores."""
+    deadline = time.monotonic() + args.wait_quiet
+    while time.monotonic() < deadline:
+        if other_cpu_now() < BUSY:
+            return
+        time.sleep(4.0)
 
-    def ratio(name):
-        t = by_name[name]["train"]
-        return t["ours"] / t["torch"]
 
-    step, imdb, h128 = (CASES[TARGET_CASES[key]][0] for key in ("step", "imdb", "h128"))
-    if have_torch and step in by_name:
-        r = ratio(step)
-        results.append(("train step B64 T100 D32 H64 f32 <= 0.45x torch", f"{r:.2f}x", r <= 0.45))
-    if have_torch and imdb in by_name:
-        r = ratio(imdb)
-        results.append(("IMDB-like train step (torch init) <= 0.25x torch", f"{r:.2f}x", r <= 0.25))
-    other = CASES[5][0]
-    if have_torch and other in by_name:
-        r = ratio(other)
-        results.append(("(IMDB-like train step, our init: no target)", f"{r:.2f}x", r <= 0.25))
-    if epoch is not None:
-        r = epoch["estimator"] / epoch["bare"]
-        results.append(("estimator epoch <= 1.15x bare engine steps", f"{r:.2f}x", r <= 1.15))
-    if h128 in by_name:
-        row = by_name[h128]
-        share = (row["train_flops"] / row["train"]["ours"]) / (SGEMM_FLOPS / row["train"]["sgemm"])
-        results.append(("H128 f32 training >= 50% of sgemm GFLOP/s", f"{share:.0%}", share >= 0.5))
-    print("Targets\n")
-    print("| target | measured | |")
-    print("| --- | ---: | --- |")
-    for what, value, ok in results:
-        print(f"| {what} | {value} | {'pass' if ok else 'FAIL'} |")
-    if have_torch and torch.get_num_threads() > 1:
-        print("\nCaution: with more than one thread, the two libraries' thread pools spin-wait "
-              "and slow each other when interleaved in one process (torch most): judge the "
-              "ratios against separate-process runs (see benchmarks/README.md).")
+def run_worker(lib, cases, args):
+    """Run one worker process; its JSON report plus the CPU the others used."""
+    if args.wait_quiet:
+        wait_until_quiet(args)
+    command = [
+        sys.executable,
+        WORKER,
+        "--lib",
+        lib,
+        "--threads",
+        str(args.threads),
+        "--repeat",
+        str(args.repeat),
+        "--warmup",
+        str(args.warmup),
+    ]
+    for case in cases:
+        command += ["--case", json.dumps(case)]
+    busy, cpu, start = busy_ticks(), children_cpu(), time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
+    wall = time.perf_counter() - start
+    own = children_cpu() - cpu
+    lines = done.stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        print(
+            f"worker failed ({lib}, exit {done.returncode}):\n{done.stderr[-3000:]}",
+            file=sys.stderr,
+        )
+        return None
+    if "error" in report:
+        print(f"worker ({lib}): {report['error']}", file=sys.stderr)
+        return None
+    report["wall"] = wall
+    if busy is not None:
+        ticks = (busy_ticks() - busy) / os.sysconf("SC_CLK_TCK")
+        report["other_cpu"] = max(0.0, ticks - own) / wall
+    return report
+
+
+def time_case(case, args):
+    """Time one case: ours and torch in separate processes, ``rounds`` times."""
+    libs = ["ours"] if args.no_torch else ["ours", "torch"]
+    pooled = {lib: [] for lib in libs}
+    other, envs, loads = [], {}, []
+    for round_ in range(args.rounds):
+        for lib in libs if round_ % 2 == 0 else libs[::-1]:
+            report = run_worker(lib, [case], args)
+            if report is None:
+                return None
+            result = report["results"][0]
+            pooled[lib] += result["times"]
+            envs[lib] = report
+            other.append(report.get("other_cpu", 0.0))
+            loads += [result["loadavg_before"], result["loadavg_after"]]
+    walls = ", ".join(f"{lib} {env['wall']:.1f} s" for lib, env in envs.items())
+    print(
+        f"  done: {case['cell']} {case['kind']} {case_name(case)} ({walls}, other CPU "
+        f"{max(other):.2f})",
+        file=sys.stderr,
+        flush=True,
+    )
+    return {
+        "case": case,
+        "stats": {lib: summarize(ts) for lib, ts in pooled.items()},
+        "other_cpu": max(other),
+        "loadavg": max(loads, key=lambda la: la or [0]),
+        "envs": envs,
+    }
+
+
+def tanh_section(args):
+    """The output of ``bench_tanh.py --quick`` (numpy's tanh on this CPU)."""
+    done = subprocess.run(
+        [sys.executable, TANH, "--quick", "--no-header"],
+        capture_output=True,
+        text=True,
+        timeout=args.timeout,
+    )
+    return (
+        done.stdout.strip()
+        if done.returncode == 0
+        else f"bench_tanh failed:\n{done.stderr}"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions, float32 cases only, a shorter epoch")
-    parser.add_argument("--repeat", type=int, default=None,
-                        help="timed repetitions per measurement (default 11, quick 7)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="float32 cases only, one round, 7 repetitions",
+    )
+    parser.add_argument("--cell", choices=CELL_NAMES + ("all",), default="rnn")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--no-torch", action="store_true", help="our figures only")
-    parser.add_argument("--cases", default=None,
-                        help="comma-separated case numbers to run (1-based), default all")
-    parser.add_argument("--no-epoch", action="store_true", help="skip the estimator epoch")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="timed repetitions per process (default 11, quick 7; >= 7)",
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="untimed calls first")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="processes per (case, library) (default 2, quick 1)",
+    )
+    parser.add_argument("--only", choices=("train", "infer"), default=None)
+    parser.add_argument("--no-torch", action="store_true", help="time ours only")
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip the same-numbers check"
+    )
+    parser.add_argument(
+        "--no-tanh", action="store_true", help="skip the np.tanh timings"
+    )
+    parser.add_argument(
+        "--json", default=None, help="also write every result to this file"
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each worker, wait up to SECONDS until the rest of "
+        f"the machine uses less than {BUSY} core",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="seconds before a worker is abandoned",
+    )
     args = parser.parse_args(argv)
-    args.repeat = args.repeat or (7 if args.quick else 11)
-    args.repeat = max(args.repeat, 7)
-    args.warmup = 2
-    args.inner = 1 if args.quick else 2
-    args.epoch_batches = 20
-    args.epoch_repeat = args.repeat
-    cases = CASES
-    if args.cases:
-        cases = [CASES[int(i) - 1] for i in args.cases.split(",")]
-    elif args.quick:
-        cases = [case for case in CASES if case[5] == "float32"]
-    have_torch = torch is not None and not args.no_torch
-    if have_torch:
-        torch.set_num_threads(args.threads)
-    checks = {}
-    with threadpool_limits(args.threads, user_api="blas"):
-        if have_torch:
-            for name, B, T, D, H, dtype, vocab, init in cases:
-                checks[name] = check_same_numbers(B, T, D, H, dtype, vocab, init)
-        rows = run_cases(args, cases, have_torch)
-        epoch = None if args.no_epoch else run_epoch_case(args)
-    print_tables(args, rows, epoch, have_torch, checks)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
+    args.repeat = max(7, args.repeat or (7 if args.quick else 11))
+    args.rounds = max(1, args.rounds or (1 if args.quick else 2))
+    if not args.no_torch:
+        try:
+            import importlib.util
+
+            args.no_torch = importlib.util.find_spec("torch") is None
+        except ValueError:
+            args.no_torch = True
+        if args.no_torch:
+            print(
+                "torch is not installed (pip install torch==2.13.0): timing ours only",
+                file=sys.stderr,
+            )
+
+    from sklearn_rnn.nn.cells import CELLS
+
+    cells = CELL_NAMES if args.cell == "all" else (args.cell,)
+    skipped = [cell for cell in cells if cell not in CELLS]
+    for cell in skipped:
+        print(
+            f"skipping cell {cell!r}: sklearn_rnn.nn.cells.CELLS has only "
+            f"{sorted(CELLS)}",
+            file=sys.stderr,
+        )
+    cells = [cell for cell in cells if cell in CELLS]
+    if not cells:
+        return 1
+
+    start_load = load_average()
+    rows, checks = {}, {}
+    for cell in cells:
+        cases = make_cases(cell, args.quick, args.only)
+        if not (args.no_torch or args.no_check):
+            report = run_worker("check", cases, args)
+            checks[cell] = (cases, report["results"] if report else None)
+        rows[cell] = [row for row in (time_case(case, args) for case in cases) if row]
+    if not any(rows.values()):
+        print("no case ran", file=sys.stderr)
+        return 1
+    end_load = load_average()
+
+    print("\n" + header_block(args, rows, start_load, end_load) + "\n")
+    for cell, cell_rows in rows.items():
+        for kind, title in (
+            ("train", "Training step (forward, loss, backward, SGD)"),
+            ("infer", "Inference (forward to probabilities)"),
+        ):
+            kind_rows = [row for row in cell_rows if row["case"]["kind"] == kind]
+            if kind_rows:
+                print(f"#### {cell}: {title}\n")
+                print(timing_table(kind_rows, not args.no_torch) + "\n")
+        if cell in checks:
+            cases, results = checks[cell]
+            print(f"#### {cell}: same weights, same numbers (ours vs torch)\n")
+            print(
+                (check_table(cases, results) if results else "check worker failed")
+                + "\n"
+            )
+    for line in goal_lines(rows):
+        print(line)
+    busy = [
+        row
+        for cell_rows in rows.values()
+        for row in cell_rows
+        if row["other_cpu"] > BUSY
+    ]
+    if busy:
+        print(
+            f"- Caution: {len(busy)} case(s) ran while other processes used more than "
+            f'{BUSY} core ("other CPU"): rerun them on a quieter machine '
+            f"(--wait-quiet 300)."
+        )
+    for cell in skipped:
+        print(f"- {cell}: skipped, not in sklearn_rnn.nn.cells.CELLS yet")
+    if not args.no_tanh:
+        print("\n" + tanh_section(args))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"args": vars(args), "rows": rows, "checks": checks}, f, indent=1)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
