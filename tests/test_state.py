@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from _settings import EXPLODING
 from numpy.testing import assert_array_equal
 
 import sklearn_rnn._training as training
@@ -14,18 +15,6 @@ from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDiver
 
 SMALL = dict(hidden_size=8, random_state=0, batch_size=16)
 X_BIG = np.random.RandomState(1).randn(64, 8, 2) * 1e3  # 4 batches: diverges mid-epoch
-EXPLODING = dict(
-    activation="relu",
-    init="normal",
-    recurrent_init="he",
-    solver="sgd",
-    learning_rate_init=1e6,
-    clip_norm=None,
-    hidden_size=8,
-    max_iter=20,
-    random_state=0,
-    dtype="float32",
-)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from _settings import EXPLODING
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
@@ -14,18 +15,6 @@ from sklearn_rnn._validation import Sequences
 from sklearn_rnn.nn import SGD, SquaredError, build_network
 
 SMALL = dict(hidden_size=8, random_state=0, batch_size=16)
-EXPLODING = dict(
-    activation="relu",
-    init="normal",
-    recurrent_init="he",
-    solver="sgd",
-    learning_rate_init=1e6,
-    clip_norm=None,
-    hidden_size=8,
-    max_iter=20,
-    random_state=0,
-    dtype="float32",
-)
 
 
 @pytest.fixture
