@@ -19,10 +19,11 @@ from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
 from .nn.layers import Dropout
 from .nn.optimizers import OPTIMIZERS
-from .persistence import load_model, save_model
+from .persistence import PersistenceMixin
 
 
 class BaseScratchRNN(
+    PersistenceMixin,
     SequenceInputMixin,
     EpochLoopMixin,
     InferenceMixin,
@@ -354,61 +355,6 @@ class BaseScratchRNN(
         if self.batch_size == "auto":
             return min(200, n_samples)
         return min(self.batch_size, n_samples)
-
-    # ------------------------------------------------------------ persistence
-    def save(self, path):
-        """Write this fitted estimator to ``path`` as a pickle-free ``.npz`` file.
-
-        Shorthand for :func:`sklearn_rnn.persistence.save_model`; read the
-        file back with :meth:`load`.
-
-        Parameters
-        ----------
-        path : str or path-like
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> import numpy as np
-        >>> from sklearn_rnn import ScratchRNNRegressor
-        >>> X = np.random.RandomState(0).rand(20, 6)
-        >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=3, random_state=0)
-        >>> reg = reg.fit(X, X.sum(axis=1))
-        >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
-        >>> reg.save(path)
-        >>> loaded = ScratchRNNRegressor.load(path)
-        >>> bool(np.array_equal(loaded.predict(X), reg.predict(X)))
-        True
-        """
-        save_model(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Read an estimator written by :meth:`save` (never unpickles anything).
-
-        Shorthand for :func:`sklearn_rnn.persistence.load_model` that also
-        checks the class of the stored estimator.
-
-        Parameters
-        ----------
-        path : str or path-like
-
-        Returns
-        -------
-        estimator : instance of this class, fitted
-
-        Raises
-        ------
-        ValueError
-            If the file is not a valid sklearn_rnn model file, or holds an
-            estimator of another class.
-        """
-        estimator = load_model(path)
-        if not isinstance(estimator, cls):
-            raise ValueError(
-                f"{path!s} holds a {type(estimator).__name__}, not a {cls.__name__}."
-            )
-        return estimator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -48,19 +48,20 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._params import architecture, check_dense_layers
-from ._state import LIST_ATTRIBUTES, check_scalar_types, export_state
+from ._model_file import FORMAT_VERSION, MAGIC, ModelFileReader
+from ._params import architecture
+from ._state import export_state
 
-__all__ = ["FORMAT_VERSION", "load_model", "register_model_class", "save_model"]
+__all__ = [
+    "FORMAT_VERSION",
+    "PersistenceMixin",
+    "load_model",
+    "register_model_class",
+    "save_model",
+]
 
-#: Version of the file layout written by :func:`save_model`.
-FORMAT_VERSION = 2
-_MAGIC = "sklearn_rnn.model"
 #: The only classes a file may name (registered by the estimator modules).
 _CLASSES = {}
-#: Largest JSON document or text entry accepted.
-MAX_TEXT_BYTES = 2**20
-_TEXT_ENTRIES = ("format", "format_version", "estimator", "params", "state")
 #: Errors that reading a corrupt or tampered file can raise; all are reported
 #: as one ValueError.
 _CORRUPT_FILE_ERRORS = (
@@ -135,7 +136,7 @@ def save_model(estimator, path):
         )
     state = export_state(estimator)
     arrays = {
-        "format": np.array(_MAGIC),
+        "format": np.array(MAGIC),
         "format_version": np.array(FORMAT_VERSION),
         "estimator": np.array(name),
         "params": np.array(json.dumps(params)),
@@ -226,7 +227,7 @@ def load_model(path):
                 raise ValueError("it is a single .npy array, not an .npz archive")
             file.seek(0)
             with zipfile.ZipFile(file) as archive:
-                return _Reader(archive, size).estimator()
+                return ModelFileReader(archive, size, _CLASSES).estimator()
         except _CORRUPT_FILE_ERRORS as exc:
             reason = f"missing entry {exc}" if isinstance(exc, KeyError) else str(exc)
             if isinstance(exc, RecursionError):
@@ -236,197 +237,59 @@ def load_model(path):
             ) from None
 
 
-class _Reader:
-    """Reads one archive, checking each entry before its data is read."""
+class PersistenceMixin:
+    """``save`` and ``load``: the estimators' shorthands for this module."""
 
-    def __init__(self, archive, file_size):
-        self.archive, self.file_size = archive, file_size
-        self.entries = {}
-        for info in archive.infolist():
-            if not info.filename.endswith(".npy") or info.filename[:-4] in self.entries:
-                raise ValueError(f"unexpected entry {info.filename!r}")
-            if info.file_size > file_size:
-                raise ValueError(
-                    f"entry {info.filename!r} would unpack to {info.file_size} "
-                    f"bytes, more than the file's {file_size}"
-                )
-            self.entries[info.filename[:-4]] = info
-        self.used = set()
+    def save(self, path):
+        """Write this fitted estimator to ``path`` as a pickle-free ``.npz`` file.
 
-    def estimator(self):
-        if self._text("format") != _MAGIC:
-            raise ValueError("it was not written by sklearn_rnn.persistence.save_model")
-        version = self.array("format_version", kinds="iu", shape=())
-        if version != FORMAT_VERSION:
+        Shorthand for :func:`sklearn_rnn.persistence.save_model`; read the
+        file back with :meth:`load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from sklearn_rnn import ScratchRNNRegressor
+        >>> X = np.random.RandomState(0).rand(20, 6)
+        >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=3, random_state=0)
+        >>> reg = reg.fit(X, X.sum(axis=1))
+        >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
+        >>> reg.save(path)
+        >>> loaded = ScratchRNNRegressor.load(path)
+        >>> bool(np.array_equal(loaded.predict(X), reg.predict(X)))
+        True
+        """
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read an estimator written by :meth:`save` (never unpickles anything).
+
+        Shorthand for :func:`sklearn_rnn.persistence.load_model` that also
+        checks the class of the stored estimator.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        estimator : instance of this class, fitted
+
+        Raises
+        ------
+        ValueError
+            If the file is not a valid sklearn_rnn model file, or holds an
+            estimator of another class.
+        """
+        estimator = load_model(path)
+        if not isinstance(estimator, cls):
             raise ValueError(
-                f"unsupported format version {version.tolist()!r} (this "
-                f"sklearn_rnn reads version {FORMAT_VERSION}; refit and save)"
+                f"{path!s} holds a {type(estimator).__name__}, not a {cls.__name__}."
             )
-        name = self._text("estimator")
-        if name not in _CLASSES:
-            raise ValueError(
-                f"unknown estimator class {name!r}; expected one of {sorted(_CLASSES)}"
-            )
-        est = _estimator_from_params(_CLASSES[name], self._json("params"))
-        state = self._json("state")
-        if not isinstance(state, dict) or not isinstance(state.get("scalars"), dict):
-            raise ValueError("the stored state is not a mapping")
-        self._restore_attributes(est, state["scalars"])
-        n_outputs, loss = est._target_encoding()
-        self._check_size(est, n_outputs)
-        rng = np.random.RandomState(0)  # its state is replaced below
-        est._build(n_outputs, loss, rng)  # the dropout layers share ``rng``
-        self._restore_weights(est, state.get("optimizer"))
-        keys = self.array("array:rng_keys", kinds="u", shape=(624,))
-        rng.set_state(("MT19937", keys, *state["scalars"]["_rng_state"]))
-        est._random_state = rng
-        unused = sorted(set(self.entries) - self.used)
-        if unused:
-            raise ValueError(f"unexpected entries {unused}")
-        return est
-
-    def _restore_attributes(self, est, scalars):
-        check_scalar_types(est._fitted_scalars, scalars)
-        rng_state = scalars.get("_rng_state")
-        if not (isinstance(rng_state, list) and len(rng_state) == 3):
-            raise ValueError("the stored random state is invalid")
-        for name in est._fitted_scalars:
-            setattr(est, name, scalars[name])
-        if est.dtype_ not in ("float32", "float64") or est.dtype not in (
-            "auto",
-            est.dtype_,
-        ):
-            raise ValueError(f"invalid dtype_ {est.dtype_!r} for dtype={est.dtype!r}")
-        if min(est.n_features_in_, est.n_step_features_) < 1:
-            raise ValueError("n_features_in_ and n_step_features_ must be positive")
-        vocab = est.vocab_size_
-        if (
-            (vocab is None) != (est.embedding_dim is None)
-            or vocab is not None
-            and (vocab < 2 or est.vocab_size not in (None, vocab))
-        ):
-            raise ValueError(f"invalid vocab_size_ {vocab!r}")
-        for name, (kinds, required) in est._fitted_arrays.items():
-            if f"array:{name}" not in self.entries:
-                if required:
-                    raise KeyError(f"array:{name}")
-                setattr(est, name, None)
-                continue
-            values = self.array(f"array:{name}", kinds=kinds, shape=None)
-            if values.ndim != 1:
-                raise ValueError(f"array:{name} must be 1-D")
-            setattr(est, name, values.tolist() if name in LIST_ATTRIBUTES else values)
-        names = getattr(est, "feature_names_in_", None)
-        if names is None:
-            del est.feature_names_in_
-        elif len(names) != est.n_features_in_:
-            raise ValueError("feature_names_in does not match n_features_in_")
-        else:
-            est.feature_names_in_ = names.astype(object)
-        if est.early_stopping and est.validation_scores_ is None:
-            raise ValueError("early stopping needs validation_scores_")
-
-    def _check_size(self, est, n_outputs):
-        """Refuse hyperparameters whose weights could not fit in this file."""
-        directions = 2 if est.bidirectional else 1
-        H = est.hidden_size
-        count = directions * (est.num_layers * H * H + H * est.n_step_features_)
-        count += n_outputs + (est.vocab_size_ or 0) * (est.embedding_dim or 0)
-        count += sum(est.dense_layers)
-        needed = count * np.dtype(est.dtype_).itemsize
-        if needed > self.file_size:
-            raise ValueError(
-                f"its hyperparameters call for at least {needed} bytes of "
-                f"weights, but the file has {self.file_size} bytes"
-            )
-
-    def _restore_weights(self, est, optimizer_state):
-        network, optimizer = est.network_, est._optimizer
-        if not isinstance(optimizer_state, dict) or optimizer_state.get(
-            "slots"
-        ) != list(optimizer.state):
-            raise ValueError(
-                f"the optimizer state does not match solver={est.solver!r}"
-            )
-        iterations = optimizer_state.get("iterations")
-        if (
-            not isinstance(iterations, int)
-            or isinstance(iterations, bool)
-            or iterations < 0
-        ):
-            raise ValueError(f"invalid optimizer iteration count {iterations!r}")
-        targets = list(zip(network.param_names, network.params))
-        for slot, arrays in optimizer.state.items():
-            targets += [
-                (f"{slot}:{name}", array)
-                for name, array in zip(network.param_names, arrays)
-            ]
-        for name, target in targets:
-            values = self.array(
-                f"weight:{name}", kinds="f", shape=target.shape, dtype=target.dtype
-            )
-            if not np.isfinite(values).all():
-                raise ValueError(f"weight:{name} holds non-finite values")
-            np.copyto(target, values)
-        optimizer.iterations = iterations
-
-    # ----------------------------------------------------------- entries
-    def array(self, key, *, kinds, shape, dtype=None):
-        """Entry ``key``, checked from its header (kind, shape, size) before reading."""
-        info = self.entries[key]
-        self.used.add(key)
-        with self.archive.open(info) as fp:
-            version = np.lib.format.read_magic(fp)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            stored_shape, fortran, stored_dtype = read_header(fp)
-            if (
-                stored_dtype.hasobject
-                or stored_dtype.kind not in kinds
-                or fortran
-                or (shape is not None and stored_shape != shape)
-                or (dtype is not None and stored_dtype != dtype)
-            ):
-                wanted = f"shape {shape}" + (
-                    f" and dtype {np.dtype(dtype)}" if dtype else ""
-                )
-                raise ValueError(
-                    f"{key} has shape {stored_shape} and dtype {stored_dtype}; "
-                    f"expected {wanted} of kind {kinds!r}"
-                )
-            nbytes = int(np.prod(stored_shape, dtype=object)) * stored_dtype.itemsize
-            if nbytes > info.file_size:
-                raise ValueError(f"{key} is truncated")
-            data = fp.read(nbytes)
-        if len(data) != nbytes:
-            raise ValueError(f"{key} is truncated")
-        return np.frombuffer(data, dtype=stored_dtype).reshape(stored_shape).copy()
-
-    def _text(self, key):
-        info = self.entries[key]
-        if info.file_size > MAX_TEXT_BYTES:
-            raise ValueError(f"{key} is larger than {MAX_TEXT_BYTES} bytes")
-        return str(self.array(key, kinds="U", shape=()))
-
-    def _json(self, key):
-        try:
-            return json.loads(self._text(key))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{key} is not valid JSON ({exc})") from None
-
-
-def _estimator_from_params(cls, params):
-    if not isinstance(params, dict):
-        raise ValueError("the stored hyperparameters are not a mapping")
-    unknown = sorted(set(params) - set(cls._get_param_names()))
-    if unknown:
-        raise ValueError(f"unknown hyperparameters {unknown}")
-    if isinstance(params.get("dense_layers"), list):
-        params["dense_layers"] = tuple(params["dense_layers"])
-    estimator = cls(**params)
-    estimator._validate_params()
-    check_dense_layers(estimator.dense_layers)
-    return estimator
+        return estimator
