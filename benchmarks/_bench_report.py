@@ -16,6 +16,7 @@ INFERENCE_GOAL = (("infer", 256, 100, 32, 64, "float32"), 0.5)
 
 
 def ms(seconds):
+    """Seconds as milliseconds, two decimals."""
     return f"{seconds * 1e3:.2f}"
 
 
@@ -24,7 +25,7 @@ def timing_table(rows, have_torch):
     header = ["case", "ours ms", "ours seq/s"]
     if have_torch:
         header += ["torch ms", "torch seq/s", "ours/torch", "ours/torch (best)"]
-    header += ["spread ours / torch", "other CPU", "load"]
+    header += ["spread ours / torch" if have_torch else "spread", "other CPU", "load"]
     lines = []
     for row in rows:
         s, B = row["stats"], row["case"]["B"]
@@ -120,6 +121,7 @@ def header_block(args, rows, start_load, end_load):
 
 
 def fmt_triple(loadavg):
+    """The three load averages, or ``"?"``."""
     return "?" if not loadavg else ", ".join(f"{x:.2f}" for x in loadavg)
 
 
