@@ -12,7 +12,7 @@ import json
 import numpy as np
 
 from ._params import check_dense_layers
-from ._state import LIST_ATTRIBUTES, check_scalar_types
+from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
 FORMAT_VERSION = 2
@@ -141,13 +141,7 @@ class ModelFileReader:
             or iterations < 0
         ):
             raise ValueError(f"invalid optimizer iteration count {iterations!r}")
-        targets = list(zip(network.param_names, network.params))
-        for slot, arrays in optimizer.state.items():
-            targets += [
-                (f"{slot}:{name}", array)
-                for name, array in zip(network.param_names, arrays)
-            ]
-        for name, target in targets:
+        for name, target in weight_arrays(network, optimizer).items():
             values = self.array(
                 f"weight:{name}", kinds="f", shape=target.shape, dtype=target.dtype
             )

@@ -93,22 +93,28 @@ def export_state(estimator):
     _, keys, *rng_scalars = estimator._random_state.get_state(legacy=True)
     arrays["rng_keys"] = keys
     scalars["_rng_state"] = [_plain(value) for value in rng_scalars]
-    network, optimizer = estimator.network_, estimator._optimizer
+    optimizer = estimator._optimizer
+    return {
+        "scalars": scalars,
+        "arrays": arrays,
+        "weights": weight_arrays(estimator.network_, optimizer),
+        "optimizer": {
+            "iterations": optimizer.iterations,
+            "slots": list(optimizer.state),
+        },
+    }
+
+
+def weight_arrays(network, optimizer):
+    """The network's parameters and the optimizer's slots, by name (the arrays
+    themselves): ``"<weight name>"`` and ``"<slot>:<weight name>"``."""
     weights = dict(zip(network.param_names, network.params))
     for slot, slot_arrays in optimizer.state.items():
         weights.update(
             (f"{slot}:{name}", array)
             for name, array in zip(network.param_names, slot_arrays)
         )
-    return {
-        "scalars": scalars,
-        "arrays": arrays,
-        "weights": weights,
-        "optimizer": {
-            "iterations": optimizer.iterations,
-            "slots": list(optimizer.state),
-        },
-    }
+    return weights
 
 
 def _plain(value):
