@@ -327,12 +327,8 @@ class BaseScratchRNN(
         for layer in self.network_.layers:
             if isinstance(layer, Dropout):
                 layer.rate = self.dropout
-            for rnn in (
-                getattr(layer, "forward_layer", layer),
-                getattr(layer, "backward_layer", layer),
-            ):
-                if hasattr(rnn, "bptt_truncate"):
-                    rnn.bptt_truncate = self.bptt_truncate
+            if hasattr(layer, "bptt_truncate"):  # recurrent, or both directions
+                layer.bptt_truncate = self.bptt_truncate
         if self.early_stopping and self.validation_scores_ is None:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf

@@ -255,6 +255,26 @@ def test_set_params_between_partial_fits_reaches_the_optimizer(binary_data):
     assert type(clf._optimizer).__name__ == "SGD"
 
 
+def test_set_params_between_partial_fits_reaches_every_layer(binary_data):
+    """Dropout rate, truncation window (both directions) and L2 penalty."""
+    X, y = binary_data
+    clf = ScratchRNNClassifier(
+        bidirectional=True, num_layers=2, dropout=0.1, **FAST
+    ).partial_fit(X, y, classes=[0, 1])
+    clf.set_params(bptt_truncate=3, dropout=0.4, alpha=0.01).partial_fit(X, y)
+    layers = clf.network_.layers
+    directions = [
+        rnn
+        for layer in layers
+        if hasattr(layer, "forward_layer")
+        for rnn in (layer.forward_layer, layer.backward_layer)
+    ]
+    assert len(directions) == 4
+    assert [rnn.bptt_truncate for rnn in directions] == [3, 3, 3, 3]
+    assert {layer.rate for layer in layers if hasattr(layer, "rate")} == {0.4}
+    assert clf.network_.alpha == 0.01
+
+
 def test_learning_rate_decays_per_epoch_across_partial_fits(binary_data):
     X, y = binary_data
     clf = ScratchRNNClassifier(

@@ -35,6 +35,15 @@ class Bidirectional(Layer):
         self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
 
     @property
+    def bptt_truncate(self):
+        """The truncated BPTT window of both directions."""
+        return self.forward_layer.bptt_truncate
+
+    @bptt_truncate.setter
+    def bptt_truncate(self, value):
+        self.forward_layer.bptt_truncate = self.backward_layer.bptt_truncate = value
+
+    @property
     def input_grad(self):
         return self.forward_layer.input_grad
 
