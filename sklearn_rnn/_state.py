@@ -161,8 +161,7 @@ class Transaction:
 
     def protect(self, network, optimizer):
         """Checkpoint ``optimizer``'s arrays (the network's weights) before training."""
-        row_sparse = [i for i in network.sparse_rows]
-        self.checkpoint = Checkpoint(optimizer, row_sparse=row_sparse)
+        self.checkpoint = Checkpoint(optimizer, row_sparse=list(network.sparse_rows))
         return self.checkpoint
 
     def __exit__(self, exc_type, exc, traceback):
@@ -187,10 +186,7 @@ class Transaction:
             if (
                 key not in self.saved
                 and key not in CALLBACK_ATTRIBUTES
-                and (key not in hyperparameters)
+                and key not in hyperparameters
             ):
                 delattr(est, key)
-        vars(est).update(self.saved)
-        for name in LIST_ATTRIBUTES:  # the lists themselves were appended to
-            if isinstance(self.saved.get(name), list):
-                setattr(est, name, list(self.saved[name]))
+        vars(est).update(self.saved)  # its lists are copies taken on entry
