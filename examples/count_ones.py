@@ -16,11 +16,13 @@ from sklearn_rnn.datasets import make_count_ones
 def main():
     X, y = make_count_ones(1000, length=10, random_state=0)
     reg = ScratchRNNRegressor(
+        cell="rnn",
         hidden_size=1,
         activation="identity",
         solver="rprop",
         learning_rate_init=0.01,
-        scale_target=False,  # the weights are read in the target's units
+        scale_input=False,  # the weights are read in the input's units
+        scale_target=False,  # and in the target's
         max_iter=1000,
         tol=1e-8,
         random_state=0,

@@ -12,6 +12,7 @@ from sklearn.utils.validation import _check_sample_weight
 from ._callbacks import CallbackSupportMixin
 from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
+from ._input_scaling import InputScalingMixin
 from ._params import PARAMETER_CONSTRAINTS, architecture, check_dense_layers
 from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
 from ._validation import SequenceInputMixin
@@ -24,6 +25,7 @@ from .persistence import PersistenceMixin
 
 class BaseScratchRNN(
     PersistenceMixin,
+    InputScalingMixin,
     SequenceInputMixin,
     EpochLoopMixin,
     InferenceMixin,
@@ -70,9 +72,9 @@ class BaseScratchRNN(
 
     def __init__(
         self,
-        hidden_size=32,
+        hidden_size=64,
         *,
-        cell="rnn",
+        cell="gru",
         num_layers=1,
         bidirectional=False,
         activation="tanh",
@@ -85,10 +87,11 @@ class BaseScratchRNN(
         embedding_dim=None,
         vocab_size=None,
         mask_value=None,
+        scale_input=True,
         init="xavier",
         recurrent_init="orthogonal",
         solver="adam",
-        learning_rate_init=0.001,
+        learning_rate_init=0.003,
         learning_rate_decay=1.0,
         momentum=0.9,
         beta_1=0.9,
@@ -96,17 +99,18 @@ class BaseScratchRNN(
         epsilon=1e-8,
         alpha=0.0,
         clip_norm=5.0,
-        batch_size="auto",
+        batch_size=32,
         max_iter=200,
         shuffle=True,
         tol=1e-4,
-        n_iter_no_change=10,
+        n_iter_no_change=30,
         early_stopping=False,
         validation_fraction=0.1,
         random_state=None,
         verbose=False,
         warm_start=False,
         dtype="auto",
+        data_format="channels_last",
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -122,6 +126,7 @@ class BaseScratchRNN(
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
         self.mask_value = mask_value
+        self.scale_input = scale_input
         self.init = init
         self.recurrent_init = recurrent_init
         self.solver = solver
@@ -144,6 +149,7 @@ class BaseScratchRNN(
         self.verbose = verbose
         self.warm_start = warm_start
         self.dtype = dtype
+        self.data_format = data_format
 
     # ------------------------------------------------------------------ hooks
     @abstractmethod
@@ -185,7 +191,9 @@ class BaseScratchRNN(
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
-            if fresh:
+            if fresh:  # later reads of X are scaled by _validate_input
+                self._fit_input_scaling(sequences, sample_weight)
+                sequences = self._scale_input(sequences, X)
                 self._random_state = check_random_state(self.random_state)
                 self._build(n_outputs, loss, self._random_state)
                 self._reset_history()

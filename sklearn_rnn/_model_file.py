@@ -111,6 +111,7 @@ class ModelFileReader:
             est.feature_names_in_ = names.astype(object)
         if est.early_stopping and est.validation_scores_ is None:
             raise ValueError("early stopping needs validation_scores_")
+        est._check_input_scaling()
 
     def _check_size(self, est, n_outputs):
         """Refuse hyperparameters whose weights could not fit in this file."""

@@ -38,6 +38,7 @@ PARAMETER_CONSTRAINTS = {
     "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
     "mask_value": [Real, None],
+    "scale_input": ["boolean"],
     "init": [StrOptions(set(INITIALIZERS))],
     "recurrent_init": [StrOptions(set(INITIALIZERS))],
     "solver": [StrOptions(set(OPTIMIZERS))],
@@ -63,10 +64,12 @@ PARAMETER_CONSTRAINTS = {
         StrOptions({"auto", "float32", "float64"}),
         Options(type, {np.float32, np.float64}),
     ],
+    "data_format": [StrOptions({"channels_last", "channels_first"})],
 }
 
-#: Hyperparameters that shape the network: a warm start or partial_fit
-#: cannot continue with a network built with other values.
+#: Hyperparameters that shape the network, or how it reads ``X``
+#: (``data_format``): a warm start or partial_fit cannot continue with a
+#: network built with other values.
 ARCHITECTURE_PARAMS = (
     "cell",
     "hidden_size",
@@ -80,6 +83,8 @@ ARCHITECTURE_PARAMS = (
     "embedding_dim",
     "vocab_size",
     "dtype",
+    "data_format",
+    "scale_input",
 )
 
 
@@ -148,13 +153,15 @@ def parameters_doc(stratified, metric, per_step):
 _PARAMETERS_DOC = """\
     Parameters
     ----------
-    cell : {"rnn", "gru", "lstm"}, default="rnn"
+    cell : {"gru", "rnn", "lstm"}, default="gru"
         The recurrent cell: "rnn" is the Elman SimpleRNN of the course
         (``activation`` applies to it), "gru" and "lstm" are gated cells with
         PyTorch's equations and gate order (sigmoid gates, tanh candidate; see
         :class:`~sklearn_rnn.nn.cells.GRUCell` and
-        :class:`~sklearn_rnn.nn.cells.LSTMCell`).
-    hidden_size : int, default=32
+        :class:`~sklearn_rnn.nn.cells.LSTMCell`). The GRU is the default: on
+        real series its gates keep gradients alive over long sequences where
+        the Elman cell's vanish (see the README, "Defaults").
+    hidden_size : int, default=64
         Number of recurrent units H of each recurrent layer.
     num_layers : int, default=1
         Number of stacked recurrent layers.
@@ -186,13 +193,19 @@ _PARAMETERS_DOC = """\
     mask_value : float or None, default=None
         Time steps whose features all equal this value are padding (masked),
         as Keras' ``Masking`` layer does.
+    scale_input : bool, default=True
+        Standardise each input feature inside the estimator: its mean and
+        standard deviation over every valid time step of the first fit's
+        sequences (``input_mean_``, ``input_scale_``) are applied to every
+        later ``X``, as :class:`~sklearn_rnn.preprocessing.SequenceScaler`
+        would in a Pipeline. Token ids (``embedding_dim``) are not scaled.
     init : {"xavier", "he", "normal", "orthogonal"}, default="xavier"
         Initializer of the input and dense kernels ("normal" is N(0, 0.01**2)).
     recurrent_init : {"orthogonal", "xavier", "he", "normal"}, default="orthogonal"
         Initializer of the recurrent kernels.
     solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, default="adam"
         Optimizer; "rprop" always uses the full batch.
-    learning_rate_init : float, default=0.001
+    learning_rate_init : float, default=0.003
         Step size of the first epoch.
     learning_rate_decay : float in (0, 1], default=1.0
         Epoch ``k`` (counted from 0 over all fits with warm start and
@@ -209,16 +222,20 @@ _PARAMETERS_DOC = """\
         matrices (not on biases nor on the embedding table).
     clip_norm : float or None, default=5.0
         Clip the global norm of the gradient at this value.
-    batch_size : int or "auto", default="auto"
-        Mini-batch size; "auto" is ``min(200, n_samples)``.
+    batch_size : int or "auto", default=32
+        Mini-batch size (at most ``n_samples``), Keras' default: small data
+        sets still get several updates per epoch; "auto" is
+        ``min(200, n_samples)``, as in ``MLPClassifier``.
     max_iter : int, default=200
         Maximum number of epochs.
     shuffle : bool, default=True
         Shuffle the samples every epoch.
     tol : float, default=1e-4
         Minimum improvement of the loss (or validation score) that counts.
-    n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
+    n_iter_no_change : int, default=30
+        Epochs without ``tol`` improvement before stopping (recurrent
+        networks often sit on a plateau for a few dozen epochs before they
+        find the signal).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data<<stratified>>, stop when
         its <<metric>> stalls, and restore the best weights.
@@ -232,14 +249,22 @@ _PARAMETERS_DOC = """\
         hyperparameter that shapes the network (``hidden_size``,
         ``num_layers``, ``bidirectional``, ``activation``, ``pooling``,
         ``return_sequences``, ``dense_layers``, ``dense_activation``,
-        ``embedding_dim``, ``vocab_size``, ``dtype``, or ``dropout`` from or
-        to 0) changed since, a new network is trained instead, with a
-        warning (``partial_fit`` raises a ValueError instead).
+        ``embedding_dim``, ``vocab_size``, ``dtype``, ``data_format``, or
+        ``dropout`` from or to 0) changed since, a new network is trained
+        instead, with a warning (``partial_fit`` raises a ValueError instead).
     dtype : {"auto", "float32", "float64"}, default="auto"
         Precision of the weights and computations. "auto" follows the
         input, as scikit-learn's ``MLPClassifier`` does: float32 ``X`` trains
         in float32, any other numeric ``X`` in float64; token ids
         (``embedding_dim`` set) train in float32. The precision chosen at
         the first fit is ``dtype_``.
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Which axis of 3-D ``X`` is time (Keras' name): "channels_last" reads
+        ``(n_samples, n_timesteps, n_features)``, as Keras' and PyTorch's
+        ``batch_first`` RNNs do; "channels_first" reads ``(n_samples,
+        n_features, n_timesteps)``, sktime's numpy3D layout, and each item of
+        a ragged list as ``(n_features, n_timesteps_i)``. 2-D ``X`` is
+        ``(n_samples, n_timesteps)`` univariate either way. A fitted
+        estimator reads ``X`` in the layout it was fitted with.
 
 """

@@ -19,10 +19,10 @@ Examples
 >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=2, random_state=0)
 >>> reg = reg.fit(X, X.sum(1))
 >>> state = export_state(reg)
->>> state["scalars"]["n_iter_"], sorted(state["arrays"])[:2]
-(2, ['loss_curve_', 'rng_keys'])
+>>> state["scalars"]["n_iter_"], sorted(state["arrays"])
+(2, ['input_mean_', 'input_scale_', 'loss_curve_', 'rng_keys', 'y_mean_', 'y_scale_'])
 >>> sorted(state["weights"])[:2]
-['0.SimpleRNN.bias', '0.SimpleRNN.kernel']
+['0.GRU.bias', '0.GRU.kernel']
 """
 
 from numbers import Integral, Real
@@ -50,6 +50,8 @@ BASE_ARRAYS = {
     "loss_curve_": ("f", True),
     "validation_scores_": ("f", False),
     "feature_names_in_": ("U", False),
+    "input_mean_": ("f", False),  # None without scale_input
+    "input_scale_": ("f", False),
 }
 #: Attributes that hold lists in memory but are stored as arrays.
 LIST_ATTRIBUTES = ("loss_curve_", "validation_scores_")

@@ -13,8 +13,16 @@ Input rules (see the README's "Input" section):
   and the padding is masked.
 - With an embedding, ``X`` holds integer token ids, 2-D or ragged 1-D; id 0 is
   padding.
+- ``data_format="channels_first"`` reads 3-D ``X`` as (n_samples, n_features,
+  n_timesteps) (sktime's numpy3D) and a ragged list's items as (n_features,
+  n_timesteps_i); both are transposed once, here, so everything downstream
+  sees (n_samples, n_timesteps, n_features).
+- pandas panels of sktime (a MultiIndex DataFrame, or one with a pd.Series in
+  each cell) are refused with an error that points to
+  :mod:`sklearn_rnn.sktime`.
 """
 
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -83,6 +91,61 @@ def pad_ragged(items, dtype, name="X"):
     return padded, np.arange(t_max) < lengths[:, None]
 
 
+def _check_not_sktime_panel(X):
+    """Refuse sktime's pandas panels, which a DataFrame row-per-sequence misreads."""
+    index = getattr(X, "index", None)
+    if not hasattr(X, "iloc") or index is None or getattr(X, "ndim", 0) != 2:
+        return
+    if getattr(index, "nlevels", 1) > 1:
+        layout = (
+            "a DataFrame with a MultiIndex (sktime's 'pd-multiindex' panel: one "
+            "row per (instance, time point))"
+        )
+    elif X.shape[0] and X.shape[1] and hasattr(X.iloc[0, 0], "iloc"):
+        layout = (
+            "a DataFrame with a pandas Series in each cell (sktime's 'nested_univ' "
+            "panel)"
+        )
+    else:
+        return
+    raise ValueError(
+        f"X is {layout}; this estimator reads a DataFrame as one row per "
+        "sequence. Use the sktime estimators sklearn_rnn.sktime.RNNClassifier / "
+        "RNNRegressor, which take every sktime panel layout, or convert X with "
+        "sktime.datatypes.convert_to(X, 'numpy3D') and pass "
+        "data_format='channels_first'."
+    )
+
+
+def _to_channels_last(X, data_format):
+    """``X`` with each sequence as (n_timesteps, n_features), as the engine reads."""
+    if data_format == "channels_last":
+        return X
+    if isinstance(X, (list, tuple)):
+        return [
+            (item if hasattr(item, "ndim") else np.asarray(item, dtype=object)).T
+            for item in X
+        ]
+    values = X if hasattr(X, "ndim") else np.asarray(X, dtype=object)
+    if values.ndim != 3:  # 2-D (n_samples, n_timesteps) is univariate either way
+        return X
+    return np.ascontiguousarray(values.transpose(0, 2, 1))
+
+
+def _warn_single_step(values, data_format):
+    """Warn when a 3-D X reads as one time step of several features."""
+    if values.shape[1] == 1 and values.shape[2] > 1:
+        other = "channels_first" if data_format == "channels_last" else "channels_last"
+        warnings.warn(
+            f"X is read as 1 time step of {values.shape[2]} features "
+            f"(data_format={data_format!r}). If its last axis is time, as in "
+            f"sktime's numpy3D (n_instances, n_channels, n_timepoints), pass "
+            f"data_format={other!r}.",
+            UserWarning,
+            stacklevel=5,
+        )
+
+
 def _check_step_features(estimator, n_step_features, reset):
     if reset:
         estimator.n_step_features_ = n_step_features
@@ -116,13 +179,26 @@ def _check_token_ids(ids):
     return ids.astype(np.intp, copy=False)
 
 
-def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None):
+def validate_sequences(
+    estimator,
+    X,
+    *,
+    reset,
+    token_ids,
+    dtype,
+    mask_value=None,
+    data_format="channels_last",
+):
     """Validate ``X`` and return :data:`Sequences` (batch-major values, mask).
 
     Sets ``n_features_in_`` (and ``feature_names_in_``) and
     ``n_step_features_`` when ``reset``, checks them otherwise.
+    ``data_format`` says where time is in 3-D ``X`` and in ragged items.
     """
+    _check_not_sktime_panel(X)
     value_dtype = "numeric" if token_ids else dtype
+    if not token_ids:
+        X = _to_channels_last(X, data_format)
     if is_ragged(X):
         values, valid = pad_ragged(X, value_dtype)
         _check_feature_names(estimator, values, reset=reset)
@@ -151,6 +227,7 @@ def validate_sequences(estimator, X, *, reset, token_ids, dtype, mask_value=None
                 )
             if reset:
                 estimator.n_features_in_ = values.shape[2]
+                _warn_single_step(values, data_format)
         elif reset or getattr(estimator, "_fitted_on_2d", True) or token_ids:
             values = validate_data(estimator, X, reset=reset, dtype=value_dtype)
             if reset:
@@ -218,7 +295,8 @@ class SequenceInputMixin:
         )
 
     def _validate_input(self, X, reset):
-        # A fitted network reads what it was built for, whatever set_params said since.
+        # A fitted network reads what it was built for (its embedding, its
+        # layout), whatever set_params said since.
         embedding_dim = (
             self.embedding_dim if reset else self._architecture["embedding_dim"]
         )
@@ -233,6 +311,9 @@ class SequenceInputMixin:
                 token_ids=embedding_dim is not None,
                 dtype=dtype.type,
                 mask_value=self.mask_value,
+                data_format=(
+                    self.data_format if reset else self._architecture["data_format"]
+                ),
             )
         if reset:
             self.dtype_ = dtype.name

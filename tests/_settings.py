@@ -1,8 +1,9 @@
 """Hyperparameters shared by several test modules."""
 
 #: Settings that make training diverge within a few steps (float32, SGD at 1e6,
-#: ReLU, large initial weights, no clipping).
+#: an Elman RNN with ReLU, large initial weights, no clipping).
 EXPLODING = dict(
+    cell="rnn",
     activation="relu",
     init="normal",
     recurrent_init="he",

@@ -34,11 +34,13 @@ def test_binary_addition_gets_every_bit_of_every_8_bit_sum_right():
 def test_count_ones_linear_rnn_learns_unit_weights_and_generalises_to_length_36():
     X, y = make_count_ones(1000, length=10, random_state=0)
     reg = ScratchRNNRegressor(
+        cell="rnn",
         hidden_size=1,
         activation="identity",
         solver="rprop",
         learning_rate_init=0.01,
-        scale_target=False,  # the weights are read in the target's units
+        scale_input=False,  # the weights are read in the input's units
+        scale_target=False,  # and in the target's
         max_iter=500,
         tol=1e-10,
         random_state=0,

@@ -8,6 +8,7 @@ from sklearn_rnn.nn.layers import Recurrent
 
 def order_classifier(**params):
     defaults = dict(
+        cell="rnn",  # the Elman cell: grads[1] is its recurrent kernel
         hidden_size=16,
         learning_rate_init=0.02,
         max_iter=80,

@@ -280,8 +280,8 @@ def with_json(arrays, key, edit):
 
 
 EMBEDDINGS = "weight:0.Embedding.embeddings"
-KERNEL = "weight:1.SimpleRNN.recurrent_kernel"
-MOMENT = "weight:first_moment:1.SimpleRNN.kernel"
+KERNEL = "weight:1.GRU.recurrent_kernel"
+MOMENT = "weight:first_moment:1.GRU.kernel"
 
 TAMPERED = {
     "unknown class": lambda a: {**a, "estimator": np.array("LogisticRegression")},
@@ -364,11 +364,11 @@ def test_untampered_rewrite_still_loads(valid_arrays, tmp_path):
 
 def test_error_names_the_problem(valid_arrays, tmp_path):
     path = write_npz(tmp_path / "model.npz", TAMPERED["wrong shape"](valid_arrays))
-    with pytest.raises(ValueError, match=r"recurrent_kernel has shape \(4, 5\)"):
+    with pytest.raises(ValueError, match=r"recurrent_kernel has shape \(4, 15\)"):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["missing weights"](valid_arrays))
     with pytest.raises(
-        ValueError, match="missing entry 'weight:1.SimpleRNN.recurrent_kernel'"
+        ValueError, match="missing entry 'weight:1.GRU.recurrent_kernel'"
     ):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["NaN weight"](valid_arrays))

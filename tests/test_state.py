@@ -13,7 +13,8 @@ from numpy.testing import assert_array_equal
 import sklearn_rnn._training as training
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
 
-SMALL = dict(hidden_size=8, random_state=0, batch_size=16)
+#: Elman cells: the diverging calls below rely on its unbounded growth.
+SMALL = dict(cell="rnn", hidden_size=8, random_state=0, batch_size=16)
 X_BIG = np.random.RandomState(1).randn(64, 8, 2) * 1e3  # 4 batches: diverges mid-epoch
 
 
@@ -91,7 +92,9 @@ def test_failed_partial_fit_leaves_the_estimator_exactly_as_it_was(
     scaled_data, bad_call
 ):
     X, y, _ = scaled_data
-    clf = ScratchRNNClassifier(hidden_size=8, activation="identity", random_state=0)
+    clf = ScratchRNNClassifier(
+        cell="rnn", hidden_size=8, activation="identity", random_state=0
+    )
     clf.partial_fit(X, y, classes=[0, 1])
     clf.partial_fit(X, y)
     before = snapshot(clf)

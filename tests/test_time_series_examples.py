@@ -1,0 +1,60 @@
+"""The two time-series examples, end to end on the shared data, quickly.
+
+Skipped when the UCR files are not in the data home (CI sets
+``SKLEARN_RNN_DATA=../shared/data``) or when sktime (the ``[sktime]`` extra,
+which the ``[test]`` extra includes) is absent.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_rnn.datasets import fetch_ucr
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def examples_path(monkeypatch):
+    home = os.environ.get("SKLEARN_RNN_DATA")
+    if home:  # resolve a relative data home before anything changes directory
+        monkeypatch.setenv("SKLEARN_RNN_DATA", str(Path(home).resolve()))
+    monkeypatch.syspath_prepend(str(EXAMPLES))
+    yield
+    for name in ("time_series_classification", "forecasting_airline"):
+        sys.modules.pop(name, None)
+
+
+def test_time_series_classification_example(examples_path, capsys):
+    for name in ("ItalyPowerDemand", "JapaneseVowels"):
+        try:
+            fetch_ucr(name, split="test", download_if_missing=False)
+        except FileNotFoundError as exc:
+            pytest.skip(str(exc))
+    import time_series_classification
+
+    rows = time_series_classification.main(
+        ["--datasets", "ItalyPowerDemand", "JapaneseVowels", "--max-iter", "20"]
+    )
+    out = capsys.readouterr().out
+    assert "RNN acc" in out and "MLP acc" in out and "7-26 x 12" in out
+    assert [row["data set"] for row in rows] == ["ItalyPowerDemand", "JapaneseVowels"]
+    for row in rows:
+        assert 1 <= row["RNN epochs"] <= 20 and 0 < row["RNN acc"] <= 1.0
+        assert 0 < row["MLP acc"] <= 1.0
+
+
+def test_forecasting_airline_example(examples_path, capsys):
+    pytest.importorskip("sktime")
+    import forecasting_airline
+
+    results = forecasting_airline.main(["--max-iter", "20"])
+    out = capsys.readouterr().out
+    assert "forecast 36 months" in out and "Warning" not in out
+    linear, tabular, panel = results.values()
+    assert 0 < linear < 0.2 and np.isfinite(tabular)
+    # the 2-D window and the numpy3D window are the same 12 steps of 1 feature
+    assert tabular == panel
