@@ -28,7 +28,10 @@ from sklearn_rnn.datasets import (
     make_binary_addition,
 )
 
-BASE = dict(return_sequences=True, batch_size=32, max_iter=25, random_state=0)
+#: The course's model: an Elman SimpleRNN, whose ``activation`` the study varies.
+BASE = dict(
+    cell="rnn", return_sequences=True, batch_size=32, max_iter=25, random_state=0
+)
 GRID = {
     "hidden_size": [8, 16],
     "activation": ["sigmoid", "tanh", "relu"],

@@ -39,6 +39,7 @@ def main(argv=None):
         preprocessor=functools.partial(strip_html, lowercase=True),
     )
     clf = ScratchRNNClassifier(
+        cell="rnn",
         embedding_dim=32,
         hidden_size=32,
         activation="identity",

@@ -16,6 +16,7 @@ from sklearn_rnn.datasets import (
 def test_binary_addition_gets_every_bit_of_every_8_bit_sum_right():
     X, y = make_binary_addition(2000, n_bits=8, random_state=0)
     clf = ScratchRNNClassifier(
+        cell="rnn",  # the course's Elman SimpleRNN
         hidden_size=16,
         return_sequences=True,
         learning_rate_init=0.01,

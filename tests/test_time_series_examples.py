@@ -1,4 +1,4 @@
-"""The two time-series examples, end to end on the shared data, quickly.
+"""The time-series examples, end to end on the shared data, quickly.
 
 Skipped when the UCR files are not in the data home (CI sets
 ``SKLEARN_RNN_DATA=../shared/data``) or when sktime (the ``[sktime]`` extra,
@@ -24,7 +24,11 @@ def examples_path(monkeypatch):
         monkeypatch.setenv("SKLEARN_RNN_DATA", str(Path(home).resolve()))
     monkeypatch.syspath_prepend(str(EXAMPLES))
     yield
-    for name in ("time_series_classification", "forecasting_airline"):
+    for name in (
+        "time_series_classification",
+        "time_series_recipe",
+        "forecasting_airline",
+    ):
         sys.modules.pop(name, None)
 
 
@@ -38,13 +42,33 @@ def test_time_series_classification_example(examples_path, capsys):
 
     rows = time_series_classification.main(
         ["--datasets", "ItalyPowerDemand", "JapaneseVowels", "--max-iter", "20"]
+        + ["--seeds", "0", "1"]
     )
     out = capsys.readouterr().out
     assert "RNN acc" in out and "MLP acc" in out and "7-26 x 12" in out
     assert [row["data set"] for row in rows] == ["ItalyPowerDemand", "JapaneseVowels"]
     for row in rows:
-        assert 1 <= row["RNN epochs"] <= 20 and 0 < row["RNN acc"] <= 1.0
-        assert 0 < row["MLP acc"] <= 1.0
+        assert 1 <= int(row["RNN epochs"]) <= 20
+        mean, spread = (float(v) for v in row["RNN acc"].split(" +- "))
+        assert 0.5 < mean <= 1.0 and 0 <= spread < 0.5
+        assert 0.5 < float(row["MLP acc"].split()[0]) <= 1.0
+
+
+def test_time_series_recipe_example(examples_path, capsys):
+    try:
+        fetch_ucr("ItalyPowerDemand", split="test", download_if_missing=False)
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    import time_series_recipe
+
+    (row,) = time_series_recipe.main(
+        ["--datasets", "ItalyPowerDemand", "--seeds", "0", "--max-iter", "3"]
+    )
+    assert "ItalyPowerDemand" in capsys.readouterr().out
+    assert row["published MLP / ResNet"] == "0.954 / 0.963"
+    assert 0.5 < float(row["per seed"]) <= 1.0
+    chosen = dict(item.split("=") for item in row["chosen"].split(","))
+    assert chosen.keys() == time_series_recipe.PARAM_GRID.keys()
 
 
 def test_forecasting_airline_example(examples_path, capsys):
@@ -54,7 +78,11 @@ def test_forecasting_airline_example(examples_path, capsys):
     results = forecasting_airline.main(["--max-iter", "20"])
     out = capsys.readouterr().out
     assert "forecast 36 months" in out and "Warning" not in out
-    linear, tabular, panel = results.values()
-    assert 0 < linear < 0.2 and np.isfinite(tabular)
-    # the 2-D window and the numpy3D window are the same 12 steps of 1 feature
-    assert tabular == panel
+    assert len(results) == 6
+    for route in ("raw", "standardised"):
+        linear, tabular, panel = (
+            mape for name, mape in results.items() if name.endswith(route)
+        )
+        assert 0 < linear < 0.2 and np.isfinite(tabular)
+        # the 2-D window and the numpy3D window are the same 12 steps of 1 feature
+        assert tabular == panel
