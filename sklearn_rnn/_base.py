@@ -99,6 +99,7 @@ class BaseScratchRNN(
         epsilon=1e-8,
         alpha=0.0,
         clip_norm=5.0,
+        recurrent_max_norm=None,
         batch_size=32,
         max_iter=200,
         shuffle=True,
@@ -138,6 +139,7 @@ class BaseScratchRNN(
         self.epsilon = epsilon
         self.alpha = alpha
         self.clip_norm = clip_norm
+        self.recurrent_max_norm = recurrent_max_norm
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle

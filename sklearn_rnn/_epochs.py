@@ -121,6 +121,17 @@ class EpochLoopMixin:
                 stacklevel=4,
             )
 
+    def _weight_constraints(self):
+        """``(weight, max spectral norm)`` of every recurrent kernel, with
+        ``recurrent_max_norm`` set (see :mod:`sklearn_rnn.nn.constraints`)."""
+        if self.recurrent_max_norm is None:
+            return []
+        return [
+            (weight, self.recurrent_max_norm)
+            for name, weight in self.network_.named_params().items()
+            if name.endswith("recurrent_kernel")
+        ]
+
     def _run_epoch(self, data, batch_size, checkpoint, validation):
         """One epoch at the scheduled learning rate; ``(loss, validation score)``."""
         # The schedule counts the epochs so far, partial_fit included.
@@ -135,6 +146,7 @@ class EpochLoopMixin:
                 self.shuffle,
                 self.clip_norm,
                 checkpoint,
+                constraints=self._weight_constraints(),
             )
             changed = (
                 self.network_.params

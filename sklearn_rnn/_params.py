@@ -50,6 +50,7 @@ PARAMETER_CONSTRAINTS = {
     "epsilon": [Interval(Real, 0, None, closed="neither")],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "recurrent_max_norm": [Interval(Real, 0, None, closed="neither"), None],
     "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "shuffle": ["boolean"],
@@ -222,6 +223,13 @@ _PARAMETERS_DOC = """\
         matrices (not on biases nor on the embedding table).
     clip_norm : float or None, default=5.0
         Clip the global norm of the gradient at this value.
+    recurrent_max_norm : float or None, default=None
+        After every update, rescale each recurrent kernel whose spectral norm
+        (largest singular value) exceeds this value back to it, as Keras'
+        ``recurrent_constraint`` does with its norms. 1.0 keeps a linear
+        recurrence (``activation="identity"``) from exploding over long
+        sequences; see :mod:`sklearn_rnn.nn.constraints`. Costs one small
+        eigenvalue problem per kernel per step.
     batch_size : int or "auto", default=32
         Mini-batch size (at most ``n_samples``), Keras' default: small data
         sets still get several updates per epoch; "auto" is

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils import gen_batches
 
 from .exceptions import TrainingDivergedError
+from .nn.constraints import clip_spectral_norm
 from .nn.optimizers import clip_by_global_norm
 
 
@@ -72,6 +73,12 @@ def divergence_message(what, estimator):
         "normal",
     ):
         fixes.append("the default init='xavier' and recurrent_init='orthogonal'")
+    if (
+        estimator.cell == "rnn"
+        and estimator.activation in ("relu", "identity")
+        and estimator.recurrent_max_norm is None
+    ):
+        fixes.append("recurrent_max_norm=1.0 (no recurrence can then explode)")
     if estimator.activation in ("relu", "identity"):
         fixes.append(
             f"a bounded activation ('tanh' instead of {estimator.activation!r})"
@@ -84,9 +91,21 @@ def divergence_message(what, estimator):
 
 
 def run_epoch(
-    network, optimizer, data, batch_size, rng, shuffle, clip_norm, checkpoint=None
+    network,
+    optimizer,
+    data,
+    batch_size,
+    rng,
+    shuffle,
+    clip_norm,
+    checkpoint=None,
+    constraints=(),
 ):
     """One pass over ``data`` in mini-batches; returns the mean training loss.
+
+    After each step, every ``(weight, max_norm)`` of ``constraints`` is
+    rescaled to a spectral norm of at most ``max_norm``
+    (:func:`~sklearn_rnn.nn.constraints.clip_spectral_norm`).
 
     Row-sparse parameters (embedding tables) get lazy updates of the rows a
     batch uses (see :class:`~sklearn_rnn.nn.optimizers.Optimizer`);
@@ -120,6 +139,8 @@ def run_epoch(
         if checkpoint is not None:
             checkpoint.record(rows)
         optimizer.step(network.grads, rows)
+        for weight, max_norm in constraints:
+            clip_spectral_norm(weight, max_norm)
         total_loss += loss * batch_weight
         total_weight += batch_weight
     return total_loss / total_weight if total_weight else np.nan

@@ -35,11 +35,14 @@ def test_imdb_example_pipeline_learns_sentiment(
     import imdb_sentiment
 
     imdb_sentiment.main(
-        ["--train-size", "2000", "--test-size", "1000", "--max-iter", "2"]
+        ["--train-size", "6000", "--test-size", "1000", "--max-iter", "2"]
+        + ["--batch-losses"]
     )
     out = capsys.readouterr().out
     accuracy = float(re.search(r"test accuracy: ([0-9.]+)", out).group(1))
-    assert accuracy > 0.70
+    assert accuracy > 0.80  # measured: 0.869
+    # stable: no mini-batch loss far above the first (the bound: 10x)
+    assert float(re.search(r"; ([0-9.]+) times\)", out).group(1)) < 10
     assert "neg" in out and "pos" in out  # the classification report
     assert (tmp_path / "imdb_loss_curve.png").stat().st_size > 1000
     sys.modules.pop("imdb_sentiment", None)

@@ -102,3 +102,14 @@ def test_concurrent_predictions_leave_the_blas_threads_as_found(data):
     for thread in threads:
         thread.join()
     assert blas_threads() == before
+
+
+def test_predictions_do_not_depend_on_the_memory_layout_of_X(sum_sign):
+    """predict reads the chunks as time-major views of X, without copies."""
+    X, y = sum_sign(60, 6, 3)
+    clf = ScratchRNNClassifier(**FAST).fit(X, y)
+    expected = clf.predict_proba(X)
+    assert_array_equal(clf.predict_proba(np.asfortranarray(X)), expected)
+    padded = np.zeros((60, 6, 5))
+    padded[:, :, 1:4] = X
+    assert_array_equal(clf.predict_proba(padded[:, :, 1:4]), expected)

@@ -9,7 +9,12 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from sklearn_rnn.nn._blas import single_blas_thread, transposed_product, workspace
+from sklearn_rnn.nn._blas import (
+    product,
+    single_blas_thread,
+    transposed_product,
+    workspace,
+)
 
 
 # ------------------------------------------------------- transposed_product
@@ -25,6 +30,42 @@ def test_transposed_product_is_a_transposed_b(K):
     out = np.full((5, 7), np.nan, dtype=np.float32)
     transposed_product(a, b, out=out)
     assert_allclose(out, a.astype(np.float64).T @ b, rtol=1e-4, atol=1e-4)
+
+
+# ------------------------------------------------------------------ product
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("a_order", ["C", "F"])
+@pytest.mark.parametrize("b_order", ["C", "F"])
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_product_is_one_gemm_in_place_for_any_contiguous_operands(
+    dtype, a_order, b_order, accumulate
+):
+    rng = np.random.RandomState(0)
+    a = np.asarray(rng.randint(-3, 4, size=(5, 7)), dtype=dtype, order=a_order)
+    b = np.asarray(rng.randint(-3, 4, size=(7, 3)), dtype=dtype, order=b_order)
+    out = rng.randint(-3, 4, size=(5, 3)).astype(dtype)
+    expected = (out if accumulate else 0) + a @ b  # small integers: exact
+    address = out.ctypes.data
+    assert product(a, b, out=out, accumulate=accumulate) is out
+    assert out.ctypes.data == address
+    assert_array_equal(out, expected)
+    # transposed views (the recurrent loop's operands) are read without a copy
+    assert_array_equal(product(b.T, a.T, out=np.zeros((3, 5), dtype)), (a @ b).T)
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_product_falls_back_to_numpy_where_blas_cannot_write_in_place(accumulate):
+    rng = np.random.RandomState(1)
+    a, b = rng.randn(4, 6), rng.randn(6, 8)
+    wide = np.ones((4, 16))
+    out = wide[:, ::2]  # not contiguous
+    assert product(a, b, out=out, accumulate=accumulate) is out
+    assert_allclose(out, (1.0 if accumulate else 0.0) + a @ b, rtol=1e-12)
+    assert_array_equal(wide[:, 1::2], 1.0)
+    ints = np.ones((2, 2), dtype=np.int64)  # no integer GEMM in BLAS
+    assert_array_equal(product(ints, ints, out=np.ones((2, 2), np.int64)), 2)
+    mixed = np.ones((2, 2), np.float32)
+    assert_array_equal(product(np.ones((2, 2)), mixed, out=mixed, accumulate=True), 3)
 
 
 # ------------------------------------------------------- single_blas_thread

@@ -141,3 +141,52 @@ def test_lstm_forget_bias_starts_at_one_and_gru_has_two_biases():
     # each gate's (H, H) recurrent block is orthogonal
     for block in np.split(gru.recurrent_kernel.astype(np.float64), 3, axis=1):
         assert_allclose(block @ block.T, np.eye(3), atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["rnn", "gru", "lstm"])
+def test_inference_forward_equals_the_training_forward(name, dtype):
+    """Inference keeps no per-step caches (GRU: h W_h, LSTM: tanh c) and
+    nothing on the layer, and computes the same numbers, bit for bit."""
+    rng = np.random.RandomState(0)
+    layer = Recurrent(CELLS[name](3, 4, rng=rng, dtype=dtype))
+    x = rng.randn(7, 5, 3).astype(dtype)
+    mask = np.ones((7, 5), bool)
+    mask[5:, 0] = mask[:3, 1] = mask[:, 2] = False
+    for m in (None, mask):
+        inferred = layer.forward(x, m)
+        assert inferred.shape == (7, 5, 4) and inferred.dtype == dtype
+        assert not hasattr(layer, "_last_pass")
+        trained = layer.forward(x, m, training=True)
+        del layer._last_pass
+        assert_array_equal(inferred, trained)
+    # any memory layout of the input: a time-major view of batch-major data
+    batch_major = np.ascontiguousarray(np.swapaxes(x, 0, 1))
+    assert_array_equal(layer.forward(np.swapaxes(batch_major, 0, 1)), layer.forward(x))
+
+
+@pytest.mark.parametrize("name", ["rnn", "gru", "lstm"])
+def test_last_state_inference_in_chunks_equals_the_full_pass(name, monkeypatch):
+    """A network with last-state pooling predicts from its recurrent layer's
+    last state only, computed in chunks of steps: the same numbers."""
+    import sklearn_rnn.nn.layers.recurrent as recurrent
+
+    rng = np.random.RandomState(0)
+    net = build_network(
+        3, 2, SoftmaxCrossEntropy(), cell=name, hidden_size=4, num_layers=2, rng=rng
+    )
+    x = rng.randn(11, 5, 3).astype(np.float32)
+    mask = np.ones((11, 5), bool)
+    mask[8:, 0] = mask[:4, 1] = mask[:, 2] = mask[10, 3] = False
+    first, second, pooling, dense = net.layers
+    for m in (None, mask):
+        states = second.forward(first.forward(x, m), m)
+        expected = net.loss.predict(dense.forward(pooling.forward(states)))
+        # 3 KiB of input terms per chunk: chunks of 3 steps for a width-16 LSTM
+        monkeypatch.setattr(recurrent, "_CHUNK_BYTES", 3 * 16 * 5 * 4)
+        assert_array_equal(net.predict(x, m), expected)
+        last = second.forward(first.forward(x, m), m, last_only=True)
+        assert last.shape == (1, 5, 4)
+        assert_array_equal(last[0], states[-1])
+        monkeypatch.undo()
+        assert_array_equal(net.predict(x, m), expected)

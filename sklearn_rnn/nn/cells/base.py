@@ -14,14 +14,25 @@ LSTM: 4) and these weights, in this order:
 - ``recurrent_bias`` (G*H,), only if ``has_recurrent_bias`` (GRU, whose
   candidate gate multiplies the recurrent term by the reset gate).
 
-The input terms of every step, ``x_t @ kernel + bias``, are computed at once
-by the loop (one large GEMM), as are the weight gradients (blocked GEMMs
-over all steps); the cell only does what depends on the previous step.
+**Feature-major steps.**  Inside the loop every per-step array is
+``(features, N)``: the gates of step ``t`` are a (G*H, N) array whose gate
+blocks are row ranges, each one contiguous, and a state is (H, N).  With
+the batch-major (N, G*H) layout a gate block is a strided column range, and
+numpy's element-wise ufuncs on it cost about 3x as much as on a contiguous
+block (a (64, 64) multiply: 3.7 us strided, 1.0 us contiguous, on the
+Xeon of ``benchmarks/README.md``); the products are the same BLAS calls
+with the operands transposed.
+
+The input terms of every step, ``x_t @ kernel``, are computed at once by
+the loop (one batched GEMM); the loop adds ``bias`` per step, and
+accumulates the weight gradients per step (:meth:`Cell.add_gradients`),
+while the step's arrays are in cache.  The cell only does what depends on
+the previous step.
 """
 
 import numpy as np
 
-from .._blas import transposed_product
+from .._blas import product
 from ..initializers import get_initializer
 
 
@@ -29,26 +40,26 @@ class Cell:
     """Base class of the recurrent cells (see the module docstring).
 
     Subclasses set ``gates`` and ``state_size`` (1 for ``h``, 2 for LSTM's
-    ``(h, c)``) and implement these four methods.  ``xw`` (T, N, G*H) holds
-    the input terms of every step; ``states`` is a tuple of (T, N, H)
-    arrays, one per state (``h`` first); ``cache`` is whatever the cell
-    keeps for its backward steps (scratch arrays, gate values).
+    ``(h, c)``) and implement these three methods.  ``states`` is a tuple
+    of (T + 1, H, N) arrays, one per state (``h`` first), whose entry 0 is
+    the zero state before the first step, so that ``states[k][t]`` is the
+    state before step ``t`` and ``states[k][t + 1]`` the state after it;
+    ``cache`` is whatever the cell keeps (scratch arrays, gate values).
 
-    ``start(xw) -> (states, cache)``
-        Buffers for one pass (they may reuse ``xw``).
-    ``step(t, xw, states, previous, cache)``
-        Write the states of step ``t`` into ``states``; ``previous`` is the
-        tuple of the previous step's states ((N, H) arrays), or None at
-        ``t = 0`` (the zero state).
-    ``prepare_backward(xw, states, cache, d_input)``
-        Before the backward loop: fill ``d_input`` (T, N, G*H) with what can
-        be computed for all steps at once (e.g. activation derivatives).
-    ``step_backward(t, states, cache, d_states, d_input, d_recurrent, out)``
-        Given ``d_states``, the tuple dL/d(states of step t), write
-        dL/d(input terms of step t) into ``d_input[t]`` and dL/d(recurrent
-        terms) into ``d_recurrent[t]`` (the same array as ``d_input`` unless
-        ``has_recurrent_bias``), and return dL/d(states of step t-1),
-        written into the (N, H) arrays of the tuple ``out``.
+    ``start(T, N, buffer, training) -> (xw, states, cache)``
+        Buffers for one pass, each from ``buffer(name, shape)`` (an array
+        of the pass's dtype, contents undefined): ``xw`` (T, G*H, N)
+        receives the input terms ``x_t @ kernel + bias`` of every step (it
+        may be part of a state's buffer); the zero states are set.
+        Without ``training`` nothing need be kept for a backward pass.
+    ``step(t, xw, states, cache)``
+        Write the states after step ``t``.
+    ``step_backward(t, xw, states, cache, d_states, out)``
+        Given ``d_states``, the tuple dL/d(states after step t), return
+        ``(d_input, d_recurrent, d_previous)``: dL/d(input terms of step t)
+        and dL/d(recurrent terms) as (G*H, N) arrays (the same array unless
+        ``has_recurrent_bias``), and dL/d(states before step t) written
+        into the (H, N) arrays of the tuple ``out``.
 
     Parameters
     ----------
@@ -93,25 +104,34 @@ class Cell:
     def __repr__(self):
         return f"{type(self).__name__}(hidden_size={self.hidden_size})"
 
-    def weight_gradients(self, x, h, d_input, d_recurrent, stop=0):
-        """Fill ``grads`` from every (step, sample) row at once, in a few GEMMs.
-
-        ``x`` (T, N, D) are the inputs, ``h`` (T, N, H) the states,
-        ``d_input`` and ``d_recurrent`` (T, N, G*H) dL/d(input terms) and
-        dL/d(recurrent terms); steps below ``stop`` are left out (their
-        gradients are negligible, see the loop).  The zero state before step
-        0 adds nothing to the recurrent kernel's gradient.
-        """
-        GH = d_input.shape[2]
-        low = max(stop, 1)
-        d_in2d = d_input[stop:].reshape(-1, GH)
-        transposed_product(x[stop:].reshape(len(d_in2d), -1), d_in2d, out=self.grads[0])
-        transposed_product(
-            h[low - 1 : -1].reshape(-1, self.hidden_size),
-            d_recurrent[low:].reshape(-1, GH),
-            out=self.grads[1],
+    def zero_states(self, T, N, buffer):
+        """The state buffers of one pass, (T + 1, H, N) each, entry 0 zero."""
+        states = tuple(
+            buffer(f"state{k}", (T + 1, self.hidden_size, N))
+            for k in range(self.state_size)
         )
-        ones = np.ones(len(d_in2d), dtype=d_in2d.dtype)
-        np.matmul(ones, d_in2d, out=self.grads[2])  # column sums, one GEMV
+        for s in states:
+            s[0] = 0.0
+        return states
+
+    def add_gradients(self, x_t, h_previous, d_input, d_recurrent, sums):
+        """Add one step's weight gradients to ``grads`` (zeroed by the loop).
+
+        ``x_t`` (N, D) is the step's input, ``h_previous`` (H, N) the state
+        before it (None for the zero state, which adds nothing),
+        ``d_input`` and ``d_recurrent`` (G*H, N) the step's gradients;
+        ``sums`` holds one (G*H, N) array per bias, to which the gradients
+        are added (summed over N once, by :meth:`finish_gradients`: one
+        addition per step instead of a reduction).
+        """
+        product(x_t.T, d_input.T, out=self.grads[0], accumulate=True)
+        if h_previous is not None:
+            product(h_previous, d_recurrent.T, out=self.grads[1], accumulate=True)
+        np.add(sums[0], d_input, out=sums[0])
         if self.has_recurrent_bias:
-            np.matmul(ones, d_recurrent[stop:].reshape(-1, GH), out=self.grads[3])
+            np.add(sums[1], d_recurrent, out=sums[1])
+
+    def finish_gradients(self, sums):
+        """Sum the bias gradients of :meth:`add_gradients` over the batch."""
+        for grad, total in zip(self.grads[2:], sums):
+            total.sum(axis=1, out=grad)

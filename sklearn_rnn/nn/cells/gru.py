@@ -1,8 +1,9 @@
 """The gated recurrent unit (GRU), with PyTorch's equations and gate order."""
 
 import numpy as np
-from scipy.special import expit
 
+from .._blas import product
+from ..activations import sigmoid
 from .base import Cell
 
 
@@ -42,71 +43,65 @@ class GRUCell(Cell):
     has_recurrent_bias = True
     layer_name = "GRU"
 
-    def start(self, xw):
-        T, N, GH = xw.shape
+    def start(self, T, N, buffer, training):
         H = self.hidden_size
-        states = (np.empty((T, N, H), dtype=xw.dtype),)
-        # xw becomes the gates [r | z | n] of each step; hw keeps h W_h + b_h.
+        # xw becomes the gates [r | z | n] of each step; hw keeps h W_h + b_h
+        # (the backward pass needs its n block).
         cache = {
-            "gates": xw,
-            "hw": np.empty((T, N, GH), dtype=xw.dtype),
-            "scratch": np.empty((N, H), dtype=xw.dtype),
+            "gates": buffer("gates", (T, 3 * H, N)),
+            "hw": buffer("hw", (T if training else 1, 3 * H, N)),
+            "scratch": buffer("scratch", (2, H, N)),
+            # b_h as a full (3H, N) array (see the loop's bias)
+            "recurrent_bias": buffer("recurrent_bias", (3 * H, N)),
         }
-        return states, cache
+        cache["recurrent_bias"][...] = self.recurrent_bias[:, None]
+        if training:
+            cache["d_input"] = buffer("d_input", (3 * H, N))
+            cache["d_recurrent"] = buffer("d_recurrent", (3 * H, N))
+        return cache["gates"], self.zero_states(T, N, buffer), cache
 
-    def step(self, t, xw, states, previous, cache):
+    def step(self, t, xw, states, cache):
         H = self.hidden_size
-        gates, hw = xw[t], cache["hw"][t]
-        if previous is None:
-            hw[...] = self.recurrent_bias  # h_{-1} = 0
-        else:
-            np.matmul(previous[0], self.recurrent_kernel, out=hw)
-            hw += self.recurrent_bias
-        rz = gates[:, : 2 * H]
-        rz += hw[:, : 2 * H]
-        expit(rz, out=rz)
-        r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
-        n += np.multiply(r, hw[:, 2 * H :], out=cache["scratch"])
+        h_previous = states[0][t]
+        gates, hw = xw[t], cache["hw"][t % len(cache["hw"])]
+        product(self.recurrent_kernel.T, h_previous, out=hw)
+        hw += cache["recurrent_bias"]
+        rz = gates[: 2 * H]
+        rz += hw[: 2 * H]
+        sigmoid(rz, out=rz)
+        r, z, n = gates[:H], gates[H : 2 * H], gates[2 * H :]
+        n += np.multiply(r, hw[2 * H :], out=cache["scratch"][0])
         np.tanh(n, out=n)
-        h = states[0][t]
-        if previous is None:  # h = n - z n
-            np.multiply(z, n, out=h)
-            np.subtract(n, h, out=h)
-        else:  # h = n + z (h_prev - n)
-            np.subtract(previous[0], n, out=h)
-            h *= z
-            h += n
+        h = states[0][t + 1]  # h = n + z (h_prev - n)
+        np.subtract(h_previous, n, out=h)
+        h *= z
+        h += n
 
-    def prepare_backward(self, xw, states, cache, d_input):
-        # The gates' local derivatives for all steps at once: r(1-r), z(1-z), 1-n².
-        H = self.hidden_size
-        gates = cache["gates"]
-        np.subtract(1.0, gates, out=d_input)
-        d_input[:, :, : 2 * H] *= gates[:, :, : 2 * H]
-        d_input[:, :, 2 * H :] *= np.add(1.0, gates[:, :, 2 * H :])  # (1 - n)(1 + n)
-
-    def step_backward(self, t, states, cache, d_states, d_input, d_recurrent, out):
+    def step_backward(self, t, xw, states, cache, d_states, out):
         H = self.hidden_size
         dh = d_states[0]
-        gates, hw = cache["gates"][t], cache["hw"][t]
-        r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
-        d = d_input[t]
-        scratch = cache["scratch"]
-        da_n = d[:, 2 * H :]  # dL/d(pre-activation of n)
-        da_n *= np.subtract(1.0, z, out=scratch)
+        gates, hw = xw[t], cache["hw"][t]
+        r, z, n = gates[:H], gates[H : 2 * H], gates[2 * H :]
+        d, rec = cache["d_input"], cache["d_recurrent"]
+        one_minus_z, scratch = cache["scratch"]
+        np.subtract(1.0, z, out=one_minus_z)
+        da_n = d[2 * H :]  # dL/d(pre-activation of n): dh (1 - z) (1 - n)(1 + n)
+        np.subtract(1.0, n, out=da_n)
+        da_n *= np.add(1.0, n, out=scratch)
+        da_n *= one_minus_z
         da_n *= dh
-        da_z = d[:, H : 2 * H]
-        if t == 0:
-            da_z *= np.negative(n, out=scratch)
-        else:
-            da_z *= np.subtract(states[0][t - 1], n, out=scratch)
+        da_z = d[H : 2 * H]  # dh (h_prev - n) z (1 - z)
+        np.subtract(states[0][t], n, out=da_z)
+        da_z *= z
+        da_z *= one_minus_z
         da_z *= dh
-        da_r = d[:, :H]
+        da_r = d[:H]  # da_n (h W_hn + b_hn) r (1 - r)
+        np.subtract(1.0, r, out=da_r)
+        da_r *= r
         da_r *= da_n
-        da_r *= hw[:, 2 * H :]
-        rec = d_recurrent[t]  # [da_r | da_z | da_n r]
-        rec[:, : 2 * H] = d[:, : 2 * H]
-        np.multiply(da_n, r, out=rec[:, 2 * H :])
-        dh_previous = np.matmul(rec, self.recurrent_kernel.T, out=out[0])
+        da_r *= hw[2 * H :]
+        rec[: 2 * H] = d[: 2 * H]  # [da_r | da_z | da_n r]
+        np.multiply(da_n, r, out=rec[2 * H :])
+        dh_previous = product(self.recurrent_kernel, rec, out=out[0])
         dh_previous += np.multiply(dh, z, out=scratch)
-        return (dh_previous,)
+        return d, rec, (dh_previous,)

@@ -1,8 +1,9 @@
 """The long short-term memory cell (LSTM), with PyTorch's equations and gate order."""
 
 import numpy as np
-from scipy.special import expit
 
+from .._blas import product
+from ..activations import sigmoid
 from .base import Cell
 
 
@@ -54,76 +55,59 @@ class LSTMCell(Cell):
         super().__init__(input_size, hidden_size, init, recurrent_init, rng, dtype)
         self.bias[hidden_size : 2 * hidden_size] = 1.0
 
-    def start(self, xw):
-        T, N, _ = xw.shape
+    def start(self, T, N, buffer, training):
         H = self.hidden_size
-        states = (
-            np.empty((T, N, H), dtype=xw.dtype),
-            np.empty((T, N, H), dtype=xw.dtype),
-        )
         # xw becomes the gates [i | f | g | o] of each step.
         cache = {
-            "gates": xw,
-            "tanh_c": np.empty((T, N, H), dtype=xw.dtype),
-            "recurrent": np.empty(xw.shape[1:], dtype=xw.dtype),
-            "scratch": np.empty((N, H), dtype=xw.dtype),
+            "gates": buffer("gates", (T, 4 * H, N)),
+            "tanh_c": buffer("tanh_c", (T if training else 1, H, N)),
+            "scratch": buffer("scratch", (H, N)),
         }
-        return states, cache
+        if training:
+            cache["d"] = buffer("d", (4 * H, N))
+        return cache["gates"], self.zero_states(T, N, buffer), cache
 
-    def step(self, t, xw, states, previous, cache):
+    def step(self, t, xw, states, cache):
         H = self.hidden_size
         a = xw[t]
-        if previous is not None:
-            a += np.matmul(previous[0], self.recurrent_kernel, out=cache["recurrent"])
-        expit(a[:, : 2 * H], out=a[:, : 2 * H])
-        np.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])
-        expit(a[:, 3 * H :], out=a[:, 3 * H :])
-        i, f, g, o = (a[:, k * H : (k + 1) * H] for k in range(4))
-        c = states[1][t]
-        np.multiply(i, g, out=c)
-        if previous is not None:
-            c += np.multiply(f, previous[1], out=cache["scratch"])
-        tanh_c = np.tanh(c, out=cache["tanh_c"][t])
-        np.multiply(o, tanh_c, out=states[0][t])
+        product(self.recurrent_kernel.T, states[0][t], out=a, accumulate=True)
+        sigmoid(a[: 2 * H], out=a[: 2 * H])
+        np.tanh(a[2 * H : 3 * H], out=a[2 * H : 3 * H])
+        sigmoid(a[3 * H :], out=a[3 * H :])
+        i, f, g, o = (a[k * H : (k + 1) * H] for k in range(4))
+        c = np.multiply(i, g, out=states[1][t + 1])
+        c += np.multiply(f, states[1][t], out=cache["scratch"])
+        tanh_c = np.tanh(c, out=cache["tanh_c"][t % len(cache["tanh_c"])])
+        np.multiply(o, tanh_c, out=states[0][t + 1])
 
-    def prepare_backward(self, xw, states, cache, d_input):
-        # The gates' local derivatives for all steps at once: s(1-s) of the
-        # sigmoid gates i, f, o and 1-g² = (1-g)(1+g) of g.
-        H = self.hidden_size
-        gates = cache["gates"]
-        np.subtract(1.0, gates, out=d_input)
-        d_input[:, :, : 2 * H] *= gates[:, :, : 2 * H]
-        d_input[:, :, 2 * H : 3 * H] *= np.add(1.0, gates[:, :, 2 * H : 3 * H])
-        d_input[:, :, 3 * H :] *= gates[:, :, 3 * H :]
-
-    def step_backward(self, t, states, cache, d_states, d_input, d_recurrent, out):
+    def step_backward(self, t, xw, states, cache, d_states, out):
         H = self.hidden_size
         dh, dc = d_states
-        gates, tanh_c = cache["gates"][t], cache["tanh_c"][t]
-        i, f, g, o = (
-            gates[:, :H],
-            gates[:, H : 2 * H],
-            gates[:, 2 * H : 3 * H],
-            gates[:, 3 * H :],
-        )
-        d = d_input[t]
-        d[:, 3 * H :] *= dh  # dL/d(pre-activation of o)
-        d[:, 3 * H :] *= tanh_c
+        gates, tanh_c = xw[t], cache["tanh_c"][t]
+        i, f, g, o = (gates[k * H : (k + 1) * H] for k in range(4))
+        d = cache["d"]
+        d_o = d[3 * H :]  # dL/d(pre-activation of o): (1 - o) o dh tanh(c_t)
+        np.subtract(1.0, o, out=d_o)
+        d_o *= o
+        d_o *= dh
+        d_o *= tanh_c
         # dL/dc_t in full: carried + through h_t = o tanh(c_t)
         dc_total = np.multiply(tanh_c, tanh_c, out=out[1])
         np.subtract(1.0, dc_total, out=dc_total)
         dc_total *= o
         dc_total *= dh
         dc_total += dc
-        d[:, :H] *= dc_total  # i
-        d[:, :H] *= g
-        if t == 0:
-            d[:, H : 2 * H] = 0.0  # f multiplies c_{-1} = 0
-        else:
-            d[:, H : 2 * H] *= dc_total
-            d[:, H : 2 * H] *= states[1][t - 1]
-        d[:, 2 * H : 3 * H] *= dc_total  # g
-        d[:, 2 * H : 3 * H] *= i
-        dh_previous = np.matmul(d, self.recurrent_kernel.T, out=out[0])
+        # The local derivatives of i, f (s (1 - s)) and g ((1 - g)(1 + g)),
+        # times dc_t, times g, c_{t-1} and i.  (One broadcast multiply of
+        # the three blocks by dc_t is slower than three: 6.9 vs 4.6 us.)
+        np.subtract(1.0, gates[: 3 * H], out=d[: 3 * H])
+        d[: 2 * H] *= gates[: 2 * H]
+        d[2 * H : 3 * H] *= np.add(1.0, g, out=cache["scratch"])
+        # (c_{-1} = 0: no gradient for f at t = 0.)
+        for k, other in enumerate((g, states[1][t], i)):
+            block = d[k * H : (k + 1) * H]
+            block *= dc_total
+            block *= other
+        dh_previous = product(self.recurrent_kernel, d, out=out[0])
         dc_total *= f  # dL/dc_{t-1}
-        return (dh_previous, dc_total)
+        return d, d, (dh_previous, dc_total)

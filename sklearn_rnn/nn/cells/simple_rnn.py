@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._blas import product
 from ..activations import get_activation
 from .base import Cell
 
@@ -9,9 +10,9 @@ from .base import Cell
 class SimpleRNNCell(Cell):
     """Elman recurrence ``a_t = x_t Wx + h_{t-1} Wh + b``, ``h_t = f(a_t)``.
 
-    Works in place: the buffer of input terms becomes the states (each
+    Works in place: the buffer of input terms is the state buffer (each
     ``a_t`` is overwritten by ``h_t``), and the backward pass gets ``f'(a_t)``
-    from ``h_t`` for every step in one vectorised pass before the loop.
+    from ``h_t``.  Steps are feature-major (see :mod:`.base`).
 
     Parameters
     ----------
@@ -25,11 +26,12 @@ class SimpleRNNCell(Cell):
     >>> import numpy as np
     >>> cell = SimpleRNNCell(1, 1, activation="identity", dtype=np.float64)
     >>> cell.kernel[:], cell.recurrent_kernel[:] = 1.0, 1.0
-    >>> xw = np.array([[[1.0]], [[0.0]], [[1.0]]])     # x_t Wx + b of 3 steps
-    >>> states, cache = cell.start(xw)
+    >>> buffer = lambda name, shape: np.empty(shape)
+    >>> xw, states, cache = cell.start(3, 1, buffer, training=False)
+    >>> xw[:, 0, 0] = [1.0, 0.0, 1.0]                 # x_t Wx + b of 3 steps
     >>> for t in range(3):
-    ...     cell.step(t, xw, states, None if t == 0 else (states[0][t - 1],), cache)
-    >>> states[0].ravel()                             # counts the ones
+    ...     cell.step(t, xw, states, cache)
+    >>> states[0][1:].ravel()                         # counts the ones
     array([1., 1., 2.])
     """
 
@@ -56,20 +58,19 @@ class SimpleRNNCell(Cell):
             f"activation={self.activation.name!r})"
         )
 
-    def start(self, xw):
-        # a_t is overwritten by h_t: the input terms' buffer holds the states.
-        return (xw,), {"recurrent": np.empty(xw.shape[1:], dtype=xw.dtype)}
+    def start(self, T, N, buffer, training):
+        states = self.zero_states(T, N, buffer)
+        # a_t is overwritten by h_t: the input terms live in the states' buffer.
+        cache = {"d": buffer("d", (self.hidden_size, N))} if training else {}
+        return states[0][1:], states, cache
 
-    def step(self, t, xw, states, previous, cache):
-        a = xw[t]
-        if previous is not None:
-            a += np.matmul(previous[0], self.recurrent_kernel, out=cache["recurrent"])
+    def step(self, t, xw, states, cache):
+        h = states[0]
+        a = h[t + 1]
+        product(self.recurrent_kernel.T, h[t], out=a, accumulate=True)
         self.activation.forward(a, out=a)
 
-    def prepare_backward(self, xw, states, cache, d_input):
-        self.activation.derivative(states[0], out=d_input)  # f'(a_t) of all steps
-
-    def step_backward(self, t, states, cache, d_states, d_input, d_recurrent, out):
-        da = d_input[t]
+    def step_backward(self, t, xw, states, cache, d_states, out):
+        da = self.activation.derivative(states[0][t + 1], out=cache["d"])
         da *= d_states[0]  # dL/da_t = dL/dh_t f'(a_t)
-        return (np.matmul(da, self.recurrent_kernel.T, out=out[0]),)
+        return da, da, (product(self.recurrent_kernel, da, out=out[0]),)
