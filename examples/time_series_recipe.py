@@ -10,7 +10,8 @@ published figures of Fawaz et al. (2019, dl-4-tsc: MLP / ResNet) where they
 exist.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_recipe.py``
-(about 10 minutes on a 2-core machine; ``--datasets GunPoint --seeds 0`` for
+(41 minutes for the four sets and three seeds on a busy 2-core machine;
+``--datasets GunPoint --seeds 0`` for
 one cell of the table).
 """
 

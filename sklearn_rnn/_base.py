@@ -193,9 +193,10 @@ class BaseScratchRNN(
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
-            if fresh:  # later reads of X are scaled by _validate_input
+            if fresh:
                 self._fit_input_scaling(sequences, sample_weight)
-                sequences = self._scale_input(sequences, X)
+            sequences = self._scale_input(sequences, X)
+            if fresh:
                 self._random_state = check_random_state(self.random_state)
                 self._build(n_outputs, loss, self._random_state)
                 self._reset_history()

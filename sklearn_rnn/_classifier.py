@@ -214,7 +214,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         return target if target.ndim == 1 else target[:, 0]
 
     def _validation_score(self, sequences, target, sample_weight):
-        predicted = self._proba_to_indices(self._predictions(sequences))
+        predicted = self._proba_to_indices(self._predictions(sequences, scaled=True))
         truth = self._proba_to_indices(target) if target.dtype.kind == "f" else target
         return self._weighted_metric(truth, predicted, sample_weight, sequences)
 

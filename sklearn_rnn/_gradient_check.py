@@ -61,7 +61,7 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     if hasattr(estimator, "network_"):
         for mine, fitted in zip(probe.network_.params, estimator.network_.params):
             mine[...] = fitted
-    sequences = probe._validate_input(X, reset=False)
+    sequences = probe._scale_input(probe._validate_input(X, reset=False), X)
     target = probe._encode_targets(y, sequences, reset=False)[0]
     weights = _check_sample_weight(sample_weight, sequences.values, dtype=np.float64)
     data = TrainingData(sequences, target, weights, per_step=probe.return_sequences)

@@ -23,11 +23,13 @@ PREDICT_CHUNK_BYTES = 64 * 2**20
 class InferenceMixin(TransformerMixin):
     """``transform``, ``get_feature_names_out`` and the helpers of ``predict``."""
 
-    def _predict_chunks(self, sequences, output):
+    def _predict_chunks(self, sequences, output, scaled=False):
         """Run ``output(network, x, mask)`` over chunks of ``sequences``.
 
-        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES``); the
-        results are concatenated batch-major.
+        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES``); each
+        is standardised as the network was trained (``scale_input``) unless
+        ``scaled`` (training data already are); the results are concatenated
+        batch-major.
         """
         values, mask = sequences
         n, t = values.shape[:2]
@@ -47,17 +49,21 @@ class InferenceMixin(TransformerMixin):
                 # A time-major view, not a copy: the engine reads any strides
                 # (B256 T100 D32 float32: the copy took 0.6 ms of a 4.7 ms
                 # prediction, the view costs nothing and predicts as fast).
-                x = np.swapaxes(values[chunk], 0, 1)
+                part = values[chunk] if scaled else self._scaled_chunk(values[chunk])
+                x = np.swapaxes(part, 0, 1)
                 m = None if mask is None else np.ascontiguousarray(mask[chunk].T)
                 out = output(self.network_, x, m)
                 parts.append(np.swapaxes(out, 0, 1) if out.ndim == 3 else out)
         return np.concatenate(parts) if parts else np.empty((0,))
 
-    def _predictions(self, sequences):
-        """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step."""
+    def _predictions(self, sequences, scaled=False):
+        """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step.
+
+        ``scaled``: ``sequences`` are already standardised (training data).
+        """
         with np.errstate(over="ignore", invalid="ignore"):
             output = self._predict_chunks(
-                sequences, lambda net, x, m: net.predict(x, m)
+                sequences, lambda net, x, m: net.predict(x, m), scaled=scaled
             )
         if not np.isfinite(output).all():
             raise TrainingDivergedError(

@@ -76,11 +76,11 @@ def step_moments(values, valid=None, sample_weight=None):
 class InputScalingMixin:
     """The fitted standardisation of dense input (``scale_input``).
 
-    Placed before :class:`~sklearn_rnn._validation.SequenceInputMixin` in an
-    estimator's bases.  A new fit calls :meth:`_fit_input_scaling` once the
-    sample weights are known, then :meth:`_scale_input`; every other read of
-    ``X`` (``partial_fit`` on a fitted network, ``predict``, ``transform``,
-    ``score``) is scaled by ``_validate_input`` itself.  With
+    A new fit calls :meth:`_fit_input_scaling` once the sample weights are
+    known; every fit and ``partial_fit`` trains on :meth:`_scale_input`'s
+    copy of its data, and prediction scales each chunk it reads
+    (:meth:`_scaled_chunk`), so that predicting needs no scaled copy of the
+    whole input.  With
     ``scale_input`` (and no ``embedding_dim``: token ids are not scaled),
     ``input_mean_`` and ``input_scale_`` are the weighted mean and standard
     deviation of each feature (a constant feature keeps scale 1); otherwise
@@ -88,10 +88,6 @@ class InputScalingMixin:
     steps are scaled too, harmlessly: the mask was taken from the raw
     values, and the network carries its state through masked steps.
     """
-
-    def _validate_input(self, X, reset):
-        sequences = super()._validate_input(X, reset)
-        return sequences if reset else self._scale_input(sequences, X)
 
     def _fit_input_scaling(self, sequences, sample_weight):
         self.input_mean_ = self.input_scale_ = None
@@ -102,9 +98,16 @@ class InputScalingMixin:
         self.input_scale_ = np.where(std > 0, std, 1.0)
 
     def _scale_input(self, sequences, X):
+        """``sequences`` with standardised values (training data)."""
         if self.input_mean_ is None:
             return sequences
         return Sequences(self._scaled(sequences.values, X), sequences.mask)
+
+    def _scaled_chunk(self, values):
+        """A standardised copy of one prediction chunk (or ``values`` itself)."""
+        if self.input_mean_ is None:
+            return values
+        return self._scaled(values, values)
 
     def _check_input_scaling(self):
         """Raise a ValueError unless the scaling attributes fit the estimator

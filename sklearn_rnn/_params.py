@@ -254,10 +254,11 @@ _PARAMETERS_DOC = """\
         Print one line per epoch.
     warm_start : bool, default=False
         Continue from the previous fit's weights and optimizer state. If a
-        hyperparameter that shapes the network (``hidden_size``,
+        hyperparameter that shapes the network (``cell``, ``hidden_size``,
         ``num_layers``, ``bidirectional``, ``activation``, ``pooling``,
         ``return_sequences``, ``dense_layers``, ``dense_activation``,
-        ``embedding_dim``, ``vocab_size``, ``dtype``, ``data_format``, or
+        ``embedding_dim``, ``vocab_size``, ``dtype``, ``data_format``,
+        ``scale_input``, or
         ``dropout`` from or to 0) changed since, a new network is trained
         instead, with a warning (``partial_fit`` raises a ValueError instead).
     dtype : {"auto", "float32", "float64"}, default="auto"

@@ -177,7 +177,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
 
     def _validation_score(self, sequences, target, sample_weight):
         return self._weighted_metric(
-            target, self._predictions(sequences), sample_weight, sequences
+            target, self._predictions(sequences, scaled=True), sample_weight, sequences
         )
 
     def predict(self, X):
