@@ -13,7 +13,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._input_scaling import step_moments
 from ._validation import is_ragged, pad_ragged
 
 __all__ = ["SequenceScaler"]
@@ -118,11 +117,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise ValueError("X contains NaN or infinity.")
         if len(steps) == 0:
             raise ValueError("X has no valid time step to compute statistics from.")
-        mean, std, _ = step_moments(values, valid)
         self.n_features_in_ = values.shape[2]
         self.n_steps_seen_ = len(steps)
-        self.mean_ = mean if self.with_mean else np.zeros(values.shape[2])
-        std = std if self.with_std else np.ones(values.shape[2])
+        self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(values.shape[2])
+        std = steps.std(axis=0) if self.with_std else np.ones(values.shape[2])
         self.scale_ = np.where(std > 0, std, 1.0)
         return self
 
