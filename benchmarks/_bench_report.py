@@ -99,7 +99,8 @@ def header_block(args, rows, start_load, end_load):
         extra.append(
             f"torch {torch_env['version']}: {torch_env['num_threads']} intra-op "
             f"thread(s), {torch_env['num_interop_threads']} inter-op, "
-            f"CPU kernels {torch_env['cpu_capability']}"
+            f"CPU kernels {torch_env['cpu_capability']}, oneDNN "
+            f"{'on' if torch_env.get('onednn', True) else 'off'}"
         )
     else:
         extra.append("torch: not timed")

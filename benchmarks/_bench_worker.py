@@ -41,6 +41,9 @@ def torch_environment():
         "num_threads": torch.get_num_threads(),
         "num_interop_threads": torch.get_num_interop_threads(),
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        # nn.LSTM runs oneDNN's fused RNN kernel when this is on (its
+        # default), ATen's per-step one when off; nn.RNN and nn.GRU use ATen's
+        "onednn": torch.backends.mkldnn.enabled,
     }
 
 
@@ -69,6 +72,12 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--torch-onednn",
+        choices=("on", "off"),
+        default="on",
+        help="torch.backends.mkldnn.enabled (on: torch's default)",
+    )
     args = parser.parse_args(argv)
     cases = [json.loads(text) for text in args.case]
 
@@ -83,6 +92,7 @@ def main(argv=None):
         import torch
 
         torch.set_num_threads(args.threads)
+        torch.backends.mkldnn.enabled = args.torch_onednn == "on"
     with threadpool_limits(args.threads, user_api="blas"):
         report = {"lib": args.lib, "env": environment()}
         if args.lib == "check":

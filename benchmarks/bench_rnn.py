@@ -138,6 +138,8 @@ def run_worker(lib, cases, args):
         str(args.repeat),
         "--warmup",
         str(args.warmup),
+        "--torch-onednn",
+        args.torch_onednn,
     ]
     for case in cases:
         command += ["--case", json.dumps(case)]
@@ -250,6 +252,13 @@ def main(argv=None):
         metavar="SECONDS",
         help="before each worker, wait up to SECONDS until the rest of "
         f"the machine uses less than {BUSY} core",
+    )
+    parser.add_argument(
+        "--torch-onednn",
+        choices=("on", "off"),
+        default="on",
+        help="torch's oneDNN kernels (on, torch's default: nn.LSTM runs oneDNN's "
+        "fused LSTM; off: ATen's per-step kernel, as nn.RNN and nn.GRU always do)",
     )
     parser.add_argument(
         "--timeout",

@@ -70,6 +70,11 @@ class SimpleRNNCell(Cell):
         product(self.recurrent_kernel.T, h[t], out=a, accumulate=True)
         self.activation.forward(a, out=a)
 
+    def step_batch_major(self, a, h_previous):
+        """Inference step, batch-major: ``a`` (N, H) = x_t Wx + b becomes h_t."""
+        product(h_previous, self.recurrent_kernel, out=a, accumulate=True)
+        self.activation.forward(a, out=a)
+
     def step_backward(self, t, xw, states, cache, d_states, out):
         da = self.activation.derivative(states[0][t + 1], out=cache["d"])
         da *= d_states[0]  # dL/da_t = dL/dh_t f'(a_t)
