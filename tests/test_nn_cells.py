@@ -184,7 +184,8 @@ def test_last_state_inference_in_chunks_equals_the_full_pass(name, monkeypatch):
         expected = net.loss.predict(dense.forward(pooling.forward(states)))
         # chunks of 3 steps (of G*H=4G float32 input terms for 5 sequences);
         # the Elman cell runs them batch-major (``step_batch_major``)
-        monkeypatch.setattr(recurrent, "_CHUNK_BYTES", 3 * second.cell.gates * 4 * 5 * 4)
+        chunk_bytes = 3 * second.cell.gates * 4 * 5 * 4
+        monkeypatch.setattr(recurrent, "_CHUNK_BYTES", chunk_bytes)
         assert_array_equal(net.predict(x, m), expected)
         last = second.forward(first.forward(x, m), m, last_only=True)
         assert last.shape == (1, 5, 4)

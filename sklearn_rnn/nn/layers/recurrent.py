@@ -170,8 +170,9 @@ class Recurrent(Layer):
             for first in range(0, T, steps):
                 chunk = xw[: min(steps, T - first)]
                 chunk[...] = cell.bias
+                inputs = x[first : first + len(chunk)].reshape(-1, D)
                 product(
-                    x[first : first + len(chunk)].reshape(-1, D).astype(dtype, copy=False),
+                    inputs.astype(dtype, copy=False),
                     cell.kernel.astype(dtype, copy=False),
                     out=chunk.reshape(-1, H),
                     accumulate=True,
