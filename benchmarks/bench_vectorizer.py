@@ -6,11 +6,10 @@ Usage::
         [--repeat 3] [--n-docs N] [--transform]
 
 Both vectorizers run on the IMDB training reviews (``fetch_imdb("train")``, read
-from the parsed cache) with the settings of the main IMDB job
-(``examples/imdb_sentiment.py``):
+from the parsed cache) with the settings of the main IMDB job:
 
-- ours: ``SequenceVectorizer(preprocessor=partial(strip_html, lowercase=True),
-  ngram_range=(1, 2), max_features=60_000, maxlen=500)``;
+- ours: the ``SequenceVectorizer`` of ``examples/imdb_sentiment.py``'s
+  ``make_pipeline()``, as it is (the table prints its settings);
 - CountVectorizer: the same ``preprocessor``, ``ngram_range`` and
   ``max_features`` (it returns a sparse count matrix instead of sequences).
 
@@ -29,28 +28,41 @@ import statistics
 import subprocess
 import sys
 import time
-from functools import partial
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 
-SETTINGS = "ngram_range=(1, 2), max_features=60_000, strip_html(lowercase=True)"
 NAMES = ("SequenceVectorizer", "CountVectorizer")
 
 
+def main_job_vectorizer():
+    """The ``SequenceVectorizer`` of the main job, as the example builds it."""
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    from imdb_sentiment import make_pipeline
+
+    return make_pipeline(verbose=False).named_steps["seq"]
+
+
+def settings():
+    seq = main_job_vectorizer()
+    return (
+        f"ngram_range={seq.ngram_range}, max_features={seq.max_features:,}, "
+        f"maxlen={seq.maxlen}, strip_html(lowercase=True)"
+    )
+
+
 def make_vectorizer(name):
+    """The main job's vectorizer, or CountVectorizer with its settings."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from sklearn_rnn.text import SequenceVectorizer, strip_html
-
-    preprocessor = partial(strip_html, lowercase=True)
+    seq = main_job_vectorizer()
     if name == "CountVectorizer":
         return CountVectorizer(
-            preprocessor=preprocessor, ngram_range=(1, 2), max_features=60_000
+            preprocessor=seq.preprocessor,
+            ngram_range=seq.ngram_range,
+            max_features=seq.max_features,
         )
-    return SequenceVectorizer(
-        preprocessor=preprocessor, ngram_range=(1, 2), max_features=60_000, maxlen=500
-    )
+    return seq
 
 
 def child(name, n_docs, transform):
@@ -102,7 +114,7 @@ def print_table(runs, args):
         f"scikit-learn {sklearn.__version__}"
     )
     n_docs = "all 25,000" if args.n_docs is None else f"{args.n_docs:,}"
-    print(f"IMDB train reviews: {n_docs}; {SETTINGS}")
+    print(f"IMDB train reviews: {n_docs}; {settings()}")
     print(f"median of {args.repeat} runs, each in a fresh subprocess\n")
     steps = ["fit_transform"] + ["transform"] * args.transform
     header = (
