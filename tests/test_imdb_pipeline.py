@@ -40,7 +40,7 @@ def test_imdb_example_pipeline_learns_sentiment(
     )
     out = capsys.readouterr().out
     accuracy = float(re.search(r"test accuracy: ([0-9.]+)", out).group(1))
-    assert accuracy > 0.80  # measured: 0.869
+    assert accuracy > 0.80  # measured: 0.868 (2026-12-02 settings)
     # stable: no mini-batch loss far above the first (the bound: 10x)
     assert float(re.search(r"; ([0-9.]+) times\)", out).group(1)) < 10
     assert "neg" in out and "pos" in out  # the classification report
