@@ -1,0 +1,81 @@
+"""Tests of sklearn_rnn.text.pad_sequences: padding, truncating, dtypes, and
+equality to a plain-Python reference on generated inputs."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_rnn.text import pad_sequences
+
+
+@pytest.mark.parametrize(
+    "padding, truncating, expected",
+    [
+        ("pre", "pre", [[3, 4, 5], [0, 6, 7], [0, 0, 0]]),
+        ("pre", "post", [[1, 2, 3], [0, 6, 7], [0, 0, 0]]),
+        ("post", "pre", [[3, 4, 5], [6, 7, 0], [0, 0, 0]]),
+        ("post", "post", [[1, 2, 3], [6, 7, 0], [0, 0, 0]]),
+    ],
+)
+def test_pad_sequences_padding_and_truncating(padding, truncating, expected):
+    padded = pad_sequences(
+        [[1, 2, 3, 4, 5], [6, 7], []], maxlen=3, padding=padding, truncating=truncating
+    )
+    assert padded.dtype == np.int32
+    assert_array_equal(padded, expected)
+
+
+def test_pad_sequences_defaults_to_longest_sequence():
+    assert_array_equal(
+        pad_sequences([[1], [2, 3, 4], [5, 6]]), [[0, 0, 1], [2, 3, 4], [0, 5, 6]]
+    )
+
+
+def test_pad_sequences_value_dtype_and_inputs():
+    padded = pad_sequences(
+        (np.array(s) for s in [[1.5, 2.5], [3.5]]),
+        maxlen=3,
+        dtype="float64",
+        value=-1.0,
+    )
+    assert padded.dtype == np.float64
+    assert_array_equal(padded, [[-1.0, 1.5, 2.5], [-1.0, -1.0, 3.5]])
+
+
+def test_pad_sequences_edge_cases():
+    assert pad_sequences([]).shape == (0, 0)
+    assert pad_sequences([[], []]).shape == (2, 0)
+    assert pad_sequences([[1, 2]], maxlen=0).shape == (1, 0)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        pad_sequences([[[1, 2]], [[3, 4]]])
+    with pytest.raises(InvalidParameterError):
+        pad_sequences([[1]], padding="middle")
+    with pytest.raises(InvalidParameterError):
+        pad_sequences([[1]], maxlen=-1)
+
+
+def _reference_pad(sequences, maxlen, padding, truncating):
+    """Row-by-row padding, as in keras.utils.pad_sequences."""
+    out = np.zeros((len(sequences), maxlen), dtype=np.int32)
+    for row, seq in zip(out, sequences):
+        kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
+        if kept:
+            if padding == "pre":
+                row[maxlen - len(kept) :] = kept
+            else:
+                row[: len(kept)] = kept
+    return out
+
+
+@given(
+    sequences=st.lists(st.lists(st.integers(1, 1000), max_size=8), max_size=6),
+    maxlen=st.integers(1, 10),
+    padding=st.sampled_from(["pre", "post"]),
+    truncating=st.sampled_from(["pre", "post"]),
+)
+def test_pad_sequences_matches_reference(sequences, maxlen, padding, truncating):
+    padded = pad_sequences(sequences, maxlen, padding=padding, truncating=truncating)
+    assert_array_equal(padded, _reference_pad(sequences, maxlen, padding, truncating))
