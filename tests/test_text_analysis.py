@@ -12,6 +12,7 @@ from itertools import chain
 
 import numpy as np
 import pytest
+from _text_references import reference_pad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
@@ -40,18 +41,6 @@ def split_on_commas(doc):
     """A tokenizer whose tokens may hold spaces (or be empty): "a b" is a unigram,
     and also the bigram ("a", "b")."""
     return doc.split(",")
-
-
-def reference_pad(sequences, maxlen, padding, truncating):
-    out = np.zeros((len(sequences), maxlen), dtype=np.int64)
-    for row, seq in zip(out, sequences):
-        kept = seq[max(len(seq) - maxlen, 0) :] if truncating == "pre" else seq[:maxlen]
-        if kept:
-            if padding == "pre":
-                row[maxlen - len(kept) :] = kept
-            else:
-                row[: len(kept)] = kept
-    return out
 
 
 def reference_fit(docs, params):

@@ -3,6 +3,7 @@ equality to a plain-Python reference on generated inputs."""
 
 import numpy as np
 import pytest
+from _text_references import reference_pad
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
@@ -57,19 +58,6 @@ def test_pad_sequences_edge_cases():
         pad_sequences([[1]], maxlen=-1)
 
 
-def _reference_pad(sequences, maxlen, padding, truncating):
-    """Row-by-row padding, as in keras.utils.pad_sequences."""
-    out = np.zeros((len(sequences), maxlen), dtype=np.int32)
-    for row, seq in zip(out, sequences):
-        kept = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
-        if kept:
-            if padding == "pre":
-                row[maxlen - len(kept) :] = kept
-            else:
-                row[: len(kept)] = kept
-    return out
-
-
 @given(
     sequences=st.lists(st.lists(st.integers(1, 1000), max_size=8), max_size=6),
     maxlen=st.integers(1, 10),
@@ -78,4 +66,4 @@ def _reference_pad(sequences, maxlen, padding, truncating):
 )
 def test_pad_sequences_matches_reference(sequences, maxlen, padding, truncating):
     padded = pad_sequences(sequences, maxlen, padding=padding, truncating=truncating)
-    assert_array_equal(padded, _reference_pad(sequences, maxlen, padding, truncating))
+    assert_array_equal(padded, reference_pad(sequences, maxlen, padding, truncating))
