@@ -13,7 +13,7 @@ from ._callbacks import CallbackSupportMixin
 from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
 from ._input_scaling import InputScalingMixin
-from ._params import PARAMETER_CONSTRAINTS, architecture, check_dense_layers
+from ._params import PARAMETER_CONSTRAINTS, architecture, check_layer_sizes
 from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
@@ -82,6 +82,9 @@ class BaseScratchRNN(
         return_sequences=False,
         dense_layers=(),
         dense_activation="relu",
+        conv_filters=(),
+        conv_kernel_sizes=(),
+        downsample=1,
         dropout=0.0,
         bptt_truncate=None,
         embedding_dim=None,
@@ -91,6 +94,7 @@ class BaseScratchRNN(
         init="xavier",
         recurrent_init="orthogonal",
         solver="adam",
+        learning_rate="constant",
         learning_rate_init=0.003,
         learning_rate_decay=1.0,
         momentum=0.9,
@@ -122,6 +126,9 @@ class BaseScratchRNN(
         self.return_sequences = return_sequences
         self.dense_layers = dense_layers
         self.dense_activation = dense_activation
+        self.conv_filters = conv_filters
+        self.conv_kernel_sizes = conv_kernel_sizes
+        self.downsample = downsample
         self.dropout = dropout
         self.bptt_truncate = bptt_truncate
         self.embedding_dim = embedding_dim
@@ -131,6 +138,7 @@ class BaseScratchRNN(
         self.init = init
         self.recurrent_init = recurrent_init
         self.solver = solver
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.learning_rate_decay = learning_rate_decay
         self.momentum = momentum
@@ -176,7 +184,7 @@ class BaseScratchRNN(
             )
         if incremental:  # scikit-learn skips this on fitted estimators' partial_fit
             self._validate_params()
-        check_dense_layers(self.dense_layers)
+        check_layer_sizes(self.get_params(deep=False))
         with Transaction(self) as transaction:
             fresh = self._starts_afresh(incremental)
             sequences = self._validate_input(X, reset=fresh)
@@ -274,6 +282,9 @@ class BaseScratchRNN(
             return_sequences=self.return_sequences,
             dense_layers=tuple(self.dense_layers),
             dense_activation=self.dense_activation,
+            conv_filters=tuple(self.conv_filters),
+            conv_kernel_sizes=tuple(self.conv_kernel_sizes),
+            downsample=self.downsample,
             dropout=self.dropout,
             bptt_truncate=self.bptt_truncate,
             vocab_size=self.vocab_size_,
@@ -291,6 +302,7 @@ class BaseScratchRNN(
         self.loss_curve_ = []
         self.best_loss_ = np.inf
         self._no_improvement_count = 0
+        self._learning_rate_scale = 1.0
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
@@ -335,7 +347,7 @@ class BaseScratchRNN(
         else:
             vars(self._optimizer).update(self._optimizer_options())
         self.network_.alpha = self.alpha
-        for layer in self.network_.layers:
+        for layer in self.network_.walk():
             if isinstance(layer, Dropout):
                 layer.rate = self.dropout
             if hasattr(layer, "bptt_truncate"):  # recurrent, or both directions

@@ -13,6 +13,13 @@ from ._training import TrainingData, divergence_message, run_epoch
 from ._validation import Sequences
 from .exceptions import TrainingDivergedError
 
+#: ``learning_rate="adaptive"`` divides the rate by this after each plateau
+#: (scikit-learn's MLP: 5) ...
+ADAPTIVE_FACTOR = 5.0
+#: ... and stops training at a plateau once the rate would fall below this
+#: fraction of ``learning_rate_init``.
+ADAPTIVE_MIN_SCALE = 1e-2
+
 
 class EpochLoopMixin:
     """``_train``: the epochs of one ``fit`` (or the one of ``partial_fit``).
@@ -103,6 +110,9 @@ class EpochLoopMixin:
                 stalled = self._update_no_improvement_count(
                     loss, higher_is_better=False
                 )
+            if stalled and self._reduce_learning_rate():
+                message += f"; learning rate divided by {ADAPTIVE_FACTOR:g}"
+                stalled = False
             if self.verbose:
                 print(f"{message}, {time.perf_counter() - start:.2f} s")
             stopped_by_callback = epoch.call_on_fit_task_end(
@@ -132,10 +142,25 @@ class EpochLoopMixin:
             if name.endswith("recurrent_kernel")
         ]
 
+    def _reduce_learning_rate(self):
+        """With ``learning_rate="adaptive"``, divide the rate by
+        ``ADAPTIVE_FACTOR`` after a plateau, unless it is below
+        ``ADAPTIVE_MIN_SCALE`` times the initial rate: True if divided (the
+        plateau count starts again), False if training should stop."""
+        if (
+            self.learning_rate != "adaptive"
+            or self._learning_rate_scale / ADAPTIVE_FACTOR < ADAPTIVE_MIN_SCALE
+        ):
+            return False
+        self._learning_rate_scale /= ADAPTIVE_FACTOR
+        self._no_improvement_count = 0
+        return True
+
     def _run_epoch(self, data, batch_size, checkpoint, validation):
         """One epoch at the scheduled learning rate; ``(loss, validation score)``."""
         # The schedule counts the epochs so far, partial_fit included.
         self._optimizer.start_epoch(self.n_iter_)
+        self._optimizer.learning_rate *= self._learning_rate_scale
         try:
             loss = run_epoch(
                 self.network_,

@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from ._params import check_dense_layers
+from ._params import SIZE_TUPLES, check_layer_sizes
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
@@ -72,6 +72,7 @@ class ModelFileReader:
         return est
 
     def _restore_attributes(self, est, scalars):
+        scalars = {**ADDED_SCALARS, **scalars}
         check_scalar_types(est._fitted_scalars, scalars)
         rng_state = scalars.get("_rng_state")
         if not (isinstance(rng_state, list) and len(rng_state) == 3):
@@ -199,15 +200,29 @@ class ModelFileReader:
             raise ValueError(f"{key} is not valid JSON ({exc})") from None
 
 
+#: Hyperparameters added since model-file format 2 was defined, with the value
+#: that gives the model a file saved before them holds.
+ADDED_PARAMS = {
+    "conv_filters": (),
+    "conv_kernel_sizes": (),
+    "downsample": 1,
+    "learning_rate": "constant",
+}
+#: Fitted scalars added since, likewise.
+ADDED_SCALARS = {"_learning_rate_scale": 1.0}
+
+
 def _estimator_from_params(cls, params):
     if not isinstance(params, dict):
         raise ValueError("the stored hyperparameters are not a mapping")
+    params = {**ADDED_PARAMS, **params}
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         raise ValueError(f"unknown hyperparameters {unknown}")
-    if isinstance(params.get("dense_layers"), list):
-        params["dense_layers"] = tuple(params["dense_layers"])
+    for name in SIZE_TUPLES:
+        if isinstance(params.get(name), list):
+            params[name] = tuple(params[name])
     estimator = cls(**params)
     estimator._validate_params()
-    check_dense_layers(estimator.dense_layers)
+    check_layer_sizes(estimator.get_params(deep=False))
     return estimator

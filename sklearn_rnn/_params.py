@@ -32,6 +32,9 @@ PARAMETER_CONSTRAINTS = {
     "pooling": [StrOptions(set(POOLINGS))],
     "return_sequences": ["boolean"],
     "dense_layers": [tuple, list],
+    "conv_filters": [tuple, list],
+    "conv_kernel_sizes": [tuple, list],
+    "downsample": [Interval(Integral, 1, None, closed="left")],
     "dense_activation": [StrOptions(set(ACTIVATIONS))],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
@@ -42,6 +45,7 @@ PARAMETER_CONSTRAINTS = {
     "init": [StrOptions(set(INITIALIZERS))],
     "recurrent_init": [StrOptions(set(INITIALIZERS))],
     "solver": [StrOptions(set(OPTIMIZERS))],
+    "learning_rate": [StrOptions({"constant", "adaptive"})],
     "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
     "momentum": [Interval(Real, 0, 1, closed="left")],
@@ -81,6 +85,9 @@ ARCHITECTURE_PARAMS = (
     "return_sequences",
     "dense_layers",
     "dense_activation",
+    "conv_filters",
+    "conv_kernel_sizes",
+    "downsample",
     "embedding_dim",
     "vocab_size",
     "dtype",
@@ -115,24 +122,42 @@ def with_own_parameters(base_init, **defaults):
     return __init__
 
 
-def check_dense_layers(dense_layers):
-    """Raise a ValueError naming ``dense_layers`` unless it holds positive ints."""
-    for units in dense_layers:
-        if (
-            isinstance(units, (bool, np.bool_))
-            or not isinstance(units, Integral)
-            or units < 1
-        ):
-            raise ValueError(
-                f"dense_layers must hold positive integers (the sizes of hidden dense "
-                f"layers); got {units!r} in {tuple(dense_layers)!r}."
-            )
+#: Hyperparameters that hold a tuple of layer sizes (stored as JSON lists).
+SIZE_TUPLES = {
+    "dense_layers": "the sizes of hidden dense layers",
+    "conv_filters": "the output channels of the convolutions",
+    "conv_kernel_sizes": "the kernel sizes of the convolutions",
+}
+
+
+def check_layer_sizes(params):
+    """Raise a ValueError naming the parameter unless every tuple of layer
+    sizes in ``params`` holds positive ints, and the convolutions have one
+    kernel size per filter count."""
+    for name, meaning in SIZE_TUPLES.items():
+        for units in params[name]:
+            if (
+                isinstance(units, (bool, np.bool_))
+                or not isinstance(units, Integral)
+                or units < 1
+            ):
+                raise ValueError(
+                    f"{name} must hold positive integers ({meaning}); got "
+                    f"{units!r} in {tuple(params[name])!r}."
+                )
+    if len(params["conv_filters"]) != len(params["conv_kernel_sizes"]):
+        raise ValueError(
+            "conv_kernel_sizes must give one kernel size per entry of conv_filters; "
+            f"got {len(params['conv_kernel_sizes'])} kernel sizes for "
+            f"{len(params['conv_filters'])} filter counts."
+        )
 
 
 def architecture(params):
     """The network-shaping part of ``params`` (a ``get_params()`` dict)."""
     shape = {name: params[name] for name in ARCHITECTURE_PARAMS}
-    shape["dense_layers"] = tuple(int(units) for units in shape["dense_layers"])
+    for name in SIZE_TUPLES:
+        shape[name] = tuple(int(units) for units in shape[name])
     shape["dtype"] = (
         params["dtype"]
         if isinstance(params["dtype"], str)
@@ -179,6 +204,19 @@ _PARAMETERS_DOC = """\
     dense_layers : tuple of int, default=()
         Sizes of hidden dense layers between the recurrent stack and the output.
     dense_activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
+        Activation of the hidden dense layers.
+    conv_filters : tuple of int, default=()
+        Output channels of each convolution of a convolutional branch that
+        reads the input beside the recurrent layers, as GRU-FCN and LSTM-FCN
+        do (Karim et al. 2017; Elsayed et al. 2018): per entry a
+        ``Conv1D`` ("same" padding, stride 1), batch normalisation and a
+        ReLU, then the mean over the valid steps, concatenated with the
+        recurrent summary before the dense layers. Padding steps are read
+        as zeros and left out of the normalisation statistics and the mean.
+        () has no convolutional branch.
+    conv_kernel_sizes : tuple of int, default=()
+        Kernel size (time steps) of each convolution, one per entry of
+        ``conv_filters``.
     dropout : float in [0, 1), default=0.0
         Dropout rate on the connections between layers (training only).
     bptt_truncate : int or None, default=None
@@ -206,6 +244,15 @@ _PARAMETERS_DOC = """\
         Initializer of the recurrent kernels.
     solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, default="adam"
         Optimizer; "rprop" always uses the full batch.
+    learning_rate : {"constant", "adaptive"}, default="constant"
+        "adaptive" divides the learning rate by 5 each time
+        ``n_iter_no_change`` epochs pass without a ``tol`` improvement of the
+        training loss (or of the validation score, with
+        ``early_stopping``), as scikit-learn's MLP does with
+        ``learning_rate="adaptive"`` and Keras' ``ReduceLROnPlateau``;
+        training stops at such a plateau once the rate would fall below 1%
+        of ``learning_rate_init``. "constant" stops at the first plateau.
+        Either multiplies the schedule of ``learning_rate_decay``.
     learning_rate_init : float, default=0.003
         Step size of the first epoch.
     learning_rate_decay : float in (0, 1], default=1.0

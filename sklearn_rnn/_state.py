@@ -44,6 +44,7 @@ BASE_SCALARS = {
     "best_loss_": (Real,),
     "best_validation_score_": (Real, type(None)),
     "_no_improvement_count": (Integral,),
+    "_learning_rate_scale": (Real,),
 }
 #: 1-D array attributes of every estimator: name -> (dtype kinds, required).
 BASE_ARRAYS = {
@@ -108,9 +109,9 @@ def export_state(estimator):
 
 
 def weight_arrays(network, optimizer):
-    """The network's parameters and the optimizer's slots, by name (the arrays
-    themselves): ``"<weight name>"`` and ``"<slot>:<weight name>"``."""
-    weights = dict(zip(network.param_names, network.params))
+    """The network's parameters and buffers and the optimizer's slots, by name
+    (the arrays themselves): ``"<weight name>"`` and ``"<slot>:<weight name>"``."""
+    weights = network.named_params() | network.named_buffers()
     for slot, slot_arrays in optimizer.state.items():
         weights.update(
             (f"{slot}:{name}", array)
@@ -163,7 +164,9 @@ class Transaction:
 
     def protect(self, network, optimizer):
         """Checkpoint ``optimizer``'s arrays (the network's weights) before training."""
-        self.checkpoint = Checkpoint(optimizer, row_sparse=list(network.sparse_rows))
+        self.checkpoint = Checkpoint(
+            optimizer, row_sparse=list(network.sparse_rows), buffers=network.buffers
+        )
         return self.checkpoint
 
     def __exit__(self, exc_type, exc, traceback):

@@ -7,6 +7,9 @@ from .exceptions import TrainingDivergedError
 from .nn.constraints import clip_spectral_norm
 from .nn.optimizers import clip_by_global_norm
 
+#: Bucketing sorts the samples by length within pools of this many batches.
+BUCKET_POOL_BATCHES = 16
+
 
 class TrainingData:
     """Training sequences, from which a mini-batch is taken time-major.
@@ -15,6 +18,18 @@ class TrainingData:
     ``T * D`` blocks) then one transposing copy of that batch only, which is
     several times cheaper than transposing the whole data set up front and
     taking strided columns from it.
+
+    **A batch costs what its sequences hold.**  A batch is cut to the steps
+    where at least one of its sequences is valid: every layer gives the same
+    results on the valid steps without the all-padding steps around them
+    (they carry a recurrent state unchanged, read as zeros in a
+    convolution, and take no part in normalisation, pooling or the loss).
+    With sequences of different lengths and ``shuffle``, the epoch's
+    batches are also bucketed by length (as Keras'
+    ``bucket_by_sequence_length`` and torchtext's ``BucketIterator`` do): the
+    shuffled samples are sorted by length within pools of
+    ``BUCKET_POOL_BATCHES`` batches, cut into batches, and the batches are
+    shuffled, so a batch holds sequences of similar lengths.
 
     Parameters
     ----------
@@ -35,22 +50,49 @@ class TrainingData:
         self.per_step = per_step
         kind = self.values.dtype
         self.weight_dtype = kind if kind.kind == "f" else np.dtype(np.float32)
+        self.lengths = None if self.mask is None else self.mask.sum(axis=1)
 
     @property
     def n_samples(self):
         return len(self.sample_weight)
 
+    def batches(self, batch_size, rng, shuffle):
+        """The index arrays of one epoch's mini-batches (bucketed by length
+        when lengths differ and ``shuffle``)."""
+        n = self.n_samples
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        batches = [order[part] for part in gen_batches(n, batch_size)]
+        lengths = self.lengths
+        if not shuffle or lengths is None or lengths.min() == lengths.max():
+            return batches
+        pool = batch_size * BUCKET_POOL_BATCHES
+        batches = [
+            bucket[part]
+            for start in range(0, n, pool)
+            for bucket in [order[start : start + pool]]
+            for bucket in [bucket[np.argsort(lengths[bucket], kind="stable")]]
+            for part in gen_batches(len(bucket), batch_size)
+        ]
+        return [batches[i] for i in rng.permutation(len(batches))]
+
     def batch(self, idx):
-        """``(x, mask, target, weights)`` of the samples ``idx``, time-major."""
-        x = _time_major(self.values[idx])
-        mask = None if self.mask is None else _time_major(self.mask[idx])
+        """``(x, mask, target, weights)`` of the samples ``idx``, time-major,
+        cut to the steps where one of them is valid."""
+        steps = slice(None)
+        if self.mask is not None:
+            valid = self.mask[idx].any(axis=0)
+            if valid.any():
+                first = int(np.argmax(valid))
+                steps = slice(first, len(valid) - int(np.argmax(valid[::-1])))
+        x = _time_major(self.values[idx, steps])
+        mask = None if self.mask is None else _time_major(self.mask[idx, steps])
         if not self.per_step:
             return x, mask, self.target[idx], self.sample_weight[idx]
         weights = self.sample_weight[idx].astype(self.weight_dtype)
         weights = (
             np.broadcast_to(weights, x.shape[:2]) if mask is None else mask * weights
         )
-        return x, mask, _time_major(self.target[idx]), weights
+        return x, mask, _time_major(self.target[idx, steps]), weights
 
 
 def _time_major(batch):
@@ -118,11 +160,8 @@ def run_epoch(
         If a loss or gradient is not finite (checked before the update, so no
         non-finite value ever reaches the parameters).
     """
-    n = data.n_samples
-    order = rng.permutation(n) if shuffle else np.arange(n)
     total_loss = total_weight = 0.0
-    for batch in gen_batches(n, batch_size):
-        idx = order[batch]
+    for idx in data.batches(batch_size, rng, shuffle):
         batch_weight = float(data.sample_weight[idx].sum())
         if batch_weight == 0:
             continue

@@ -49,7 +49,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._model_file import FORMAT_VERSION, MAGIC, ModelFileReader
-from ._params import architecture
+from ._params import SIZE_TUPLES, architecture
 from ._state import export_state
 
 __all__ = [
@@ -156,7 +156,8 @@ def _storable_params(estimator):
         params["dtype"] = np.dtype(params["dtype"]).name
     seed = params["random_state"]
     params["random_state"] = int(seed) if isinstance(seed, Integral) else None
-    params["dense_layers"] = [int(units) for units in params["dense_layers"]]
+    for name in SIZE_TUPLES:
+        params[name] = [int(units) for units in params[name]]
     return {
         key: value.item() if isinstance(value, np.generic) else value
         for key, value in params.items()

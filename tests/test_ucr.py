@@ -251,7 +251,7 @@ BAD_HEADERS = [
     ("@univariate true\n@dimensions 2\n@data\n", 3, "@univariate true with @dim"),
     ("@classLabel true a\n@data 1\n", 2, "unexpected text after @data"),
     ("# only a header\n@classLabel true a\n", 2, "no @data line"),
-    ("@classLabel true a\n1,2:a\n", 2, "expected a header line (# or @), got '1,2"),
+    ("@classLabel true a\n1,2:a\n", 2, "expected a header line (#, % or @), got '1,2"),
 ]
 BAD_LINES = [
     ("@dimensions 2\n" + L + "1:2:a\n1:2:3:a\n", 5, "3 channels, expected 2"),

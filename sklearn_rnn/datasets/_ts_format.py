@@ -1,6 +1,7 @@
 """Reader of the ``.ts`` text format of the UCR/UEA time-series archive.
 
-A ``.ts`` file has a header of comment lines (``#``) and tag lines (``@``), ended by
+A ``.ts`` file has a header of comment lines (``#``, or ``%`` as in sktime's
+``UnitTest`` files) and tag lines (``@``), ended by
 ``@data``, then one series per line: the values of each channel separated by
 commas, the channels separated by ``:``, and the class label (or regression
 target) last, after a final ``:``. Missing values are written ``?``.
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+_COMMENT = ("#", "%")
 _BOOLEAN_TAGS = ("timestamps", "missing", "univariate", "equallength", "targetlabel")
 _INTEGER_TAGS = ("serieslength", "dimensions")
 _TAGS = frozenset(_BOOLEAN_TAGS + _INTEGER_TAGS + ("problemname", "classlabel"))
@@ -102,14 +104,14 @@ def _read_header(path, lines):
         line = raw.strip()
         if not line:
             continue
-        if line.startswith("#"):
-            comments.append(line[1:].strip())
+        if line.startswith(_COMMENT):
+            comments.append(line.lstrip("#%").strip())
             continue
         if not line.startswith("@"):
             raise _error(
                 path,
                 lineno,
-                f"expected a header line (# or @), got "
+                f"expected a header line (#, % or @), got "
                 f"{_clip(line)}; is the @data line missing?",
             )
         tag, *args = line[1:].split() or [""]
@@ -121,6 +123,8 @@ def _read_header(path, lines):
             return header, comments
         if tag not in _TAGS:
             raise _error(path, lineno, f"unknown header tag {_clip(line.split()[0])}")
+        if tag == "problemname" and tag in header:
+            continue  # a name given twice (sktime's UnitTest files): the first
         if tag in header:
             raise _error(path, lineno, f"repeated header tag {_spell(tag)}")
         header[tag] = _tag_value(path, lineno, tag, args)
@@ -193,7 +197,7 @@ def _read_data(path, lines, header):
     series, labels, lineno = [], [], 0
     for lineno, raw in lines:
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(_COMMENT):
             continue
         values = line
         if has_label:

@@ -5,11 +5,17 @@ import numpy as np
 from .cells import CELLS
 from .layers import (
     POOLINGS,
+    Activation,
+    BatchNorm,
     Bidirectional,
+    Conv1D,
     Dense,
+    Downsample,
     Dropout,
     Embedding,
     LastStatePooling,
+    MeanPooling,
+    Parallel,
     Recurrent,
 )
 from .network import Network
@@ -35,11 +41,19 @@ def build_network(
     bptt_truncate=None,
     vocab_size=None,
     embedding_dim=None,
+    conv_filters=(),
+    conv_kernel_sizes=(),
+    downsample=1,
     alpha=0.0,
     rng=None,
     dtype=np.float32,
 ):
     """Build ``[Embedding] -> Recurrent(cell) x num_layers -> [pooling] -> Dense...``.
+
+    With ``conv_filters``, a convolutional branch reads the same input beside
+    the recurrent stack (GRU-FCN, LSTM-FCN): ``[Conv1D -> BatchNorm -> ReLU]``
+    per entry, then the mean over valid steps; both branches' outputs are
+    concatenated before the dense layers.
 
     Parameters
     ----------
@@ -66,6 +80,12 @@ def build_network(
         nor on the recurrent state).
     vocab_size, embedding_dim : int or None
         Token-id input through an embedding table when both are set.
+    conv_filters, conv_kernel_sizes : tuple of int
+        Output channels and kernel size of each convolution of the
+        convolutional branch (none: no branch); the same length.
+    downsample : int
+        Read the mean of every ``downsample`` steps (see
+        :class:`~sklearn_rnn.nn.layers.Downsample`); 1 reads every step.
     alpha : float
         L2 penalty on weight matrices.
     rng : numpy.random.RandomState
@@ -87,14 +107,18 @@ def build_network(
     rng = np.random.RandomState(0) if rng is None else rng
     layers = []
 
+    def dropout_layer():
+        return [Dropout(dropout, rng)] if dropout else []
+
     def add_dropout():
-        if dropout:
-            layers.append(Dropout(dropout, rng))
+        layers.extend(dropout_layer())
 
     if embedding_dim is not None:
         layers.append(Embedding(vocab_size, embedding_dim, rng=rng, dtype=dtype))
         input_size = embedding_dim
         add_dropout()
+    if downsample > 1:
+        layers.append(Downsample(downsample))
 
     def recurrent(size_in):
         options = {"activation": activation} if cell == "rnn" else {}
@@ -111,20 +135,40 @@ def build_network(
             bptt_truncate,
         )
 
+    recurrent_branch = []
+    width = input_size
     for depth in range(num_layers):
         if depth:
-            add_dropout()
+            recurrent_branch.extend(dropout_layer())
         if bidirectional:
-            layers.append(Bidirectional(recurrent(input_size), recurrent(input_size)))
+            recurrent_branch.append(Bidirectional(recurrent(width), recurrent(width)))
         else:
-            layers.append(recurrent(input_size))
-        input_size = layers[-1].hidden_size
-
+            recurrent_branch.append(recurrent(width))
+        width = recurrent_branch[-1].hidden_size
     if not return_sequences:
         if pooling == "last":
-            layers.append(LastStatePooling(hidden_size if bidirectional else None))
+            recurrent_branch.append(
+                LastStatePooling(hidden_size if bidirectional else None)
+            )
         else:
-            layers.append(POOLINGS[pooling]())
+            recurrent_branch.append(POOLINGS[pooling]())
+    if conv_filters:
+        conv_branch = []
+        channels = input_size
+        for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
+            conv_branch += [
+                Conv1D(channels, filters, kernel_size, rng=rng, dtype=dtype),
+                BatchNorm(filters, dtype=dtype),
+                Activation("relu"),
+            ]
+            channels = filters
+        if not return_sequences:
+            conv_branch.append(MeanPooling())
+        layers.append(Parallel({"rnn": recurrent_branch, "conv": conv_branch}))
+        input_size = width + channels
+    else:
+        layers.extend(recurrent_branch)
+        input_size = width
     for units in dense_layers:
         add_dropout()
         layers.append(

@@ -37,10 +37,14 @@ class Checkpoint:
     row_sparse : iterable of int, default=()
         Indices of row-sparse parameters; call :meth:`record` with the rows a
         step is about to update before every step.
+    buffers : list of ndarray, default=()
+        Non-trainable arrays that training changes in place (batch
+        normalisation's running statistics), copied up front.
     """
 
-    def __init__(self, optimizer, row_sparse=()):
+    def __init__(self, optimizer, row_sparse=(), buffers=()):
         self.optimizer = optimizer
+        self.buffers = [(buffer, buffer.copy()) for buffer in buffers]
         self.row_sparse = set(row_sparse)
         self.scalars = {
             key: value
@@ -99,4 +103,6 @@ class Checkpoint:
                 optimizer.params[i][rows] = values
                 for name, slot_values in slots.items():
                     optimizer.state[name][i][rows] = slot_values
+        for buffer, saved in self.buffers:
+            np.copyto(buffer, saved)
         vars(optimizer).update(self.scalars)

@@ -57,7 +57,7 @@ def check_network_gradients(network, x, target, weights, mask=None, eps=1e-6):
         The relative error of each parameter's gradient, aligned with
         ``network.params``; below about 1e-6 means the gradient is right.
     """
-    dropouts = [layer for layer in network.layers if isinstance(layer, Dropout)]
+    dropouts = [layer for layer in network.walk() if isinstance(layer, Dropout)]
     rng_states = [layer.rng.get_state() for layer in dropouts]
 
     def loss_fn():

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .layers import Embedding, LastStatePooling, Recurrent
+from .layers import Embedding
+from .layers.sequential import backward_layers, run_layers
 
 
 class Network:
@@ -49,20 +50,27 @@ class Network:
             for i, layer in enumerate(self.layers)
             for name in layer.param_names
         ]
+        self.buffers = [b for layer in self.layers for b in layer.buffers]
+        self.buffer_names = [
+            f"{i}.{layer.name}.{name}"
+            for i, layer in enumerate(self.layers)
+            for name in layer.buffer_names
+        ]
         starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
         self._row_sparse = [
             (int(start), layer)
             for start, layer in zip(starts, self.layers)
             if layer.row_sparse
         ]
-        # The L2 penalty covers weight matrices, not biases nor embedding tables
-        # (whose gradient is row-sparse: a dense penalty would touch every row).
+        # The L2 penalty covers weight matrices and convolution kernels, not
+        # biases, normalisation scales nor embedding tables (whose gradient is
+        # row-sparse: a dense penalty would touch every row).
         self._penalized = [
             (p, g)
             for layer in self.layers
             if not isinstance(layer, Embedding)
             for p, g in zip(layer.params, layer.grads)
-            if p.ndim == 2
+            if p.ndim >= 2
         ]
 
     def __repr__(self):
@@ -71,10 +79,23 @@ class Network:
             f"Network({layers}\n  loss={type(self.loss).__name__}, alpha={self.alpha})"
         )
 
+    def walk(self):
+        """Every layer, those inside containers (:class:`Parallel`) included."""
+        pending = list(reversed(self.layers))
+        while pending:
+            layer = pending.pop()
+            yield layer
+            pending.extend(reversed(list(layer.sublayers())))
+
     def named_params(self):
         """The parameters by name: ``{"0.SimpleRNN.kernel": array, ...}`` (the arrays
         themselves, not copies)."""
         return dict(zip(self.param_names, self.params))
+
+    def named_buffers(self):
+        """The non-trainable state by name (batch normalisation's running
+        statistics): ``{"0.Parallel.conv.1.BatchNorm.running_mean": array}``."""
+        return dict(zip(self.buffer_names, self.buffers))
 
     @property
     def sparse_rows(self):
@@ -87,37 +108,15 @@ class Network:
 
     def forward(self, x, mask=None, training=False):
         """Logits for input ``x`` (time-major for sequences)."""
-        return self._run(self.layers, x, mask, training)
+        return run_layers(self.layers, x, mask, training)
 
     def features(self, x, mask=None):
         """The input of the output layer (the estimators' ``transform``)."""
-        return self._run(self.layers[:-1], x, mask)
-
-    @staticmethod
-    def _run(layers, x, mask, training=False):
-        """Apply ``layers``.  In inference a recurrent layer followed by a
-        last-state pooling computes only its last state (see
-        :meth:`Recurrent.forward`): B256 T100 D32 H64 float32 prediction,
-        one thread, on the Xeon of ``benchmarks/README.md``: LSTM 26.7 ->
-        21.2 ms, GRU 21.3 -> 18.4 ms, SimpleRNN 4.5 -> 4.4 ms (medians)."""
-        for k, layer in enumerate(layers):
-            following = layers[k + 1] if k + 1 < len(layers) else None
-            if (
-                not training
-                and isinstance(layer, Recurrent)
-                and isinstance(following, LastStatePooling)
-                and following.split is None
-            ):
-                x = layer.forward(x, mask, last_only=True)
-            else:
-                x = layer.forward(x, mask, training)
-            mask = layer.output_mask(mask)
-        return x
+        return run_layers(self.layers[:-1], x, mask)
 
     def backward(self, dout):
         """Backpropagate ``dL/dlogits`` through every layer, filling ``grads``."""
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
+        backward_layers(self.layers, dout)
 
     def predict(self, x, mask=None):
         """Output-layer predictions (probabilities or regression values)."""

@@ -24,6 +24,10 @@ class Layer:
         Trainable parameters, updated in place by an optimizer.
     grads : list of ndarray
         Gradients aligned with ``params``, overwritten by :meth:`backward`.
+    buffers : list of ndarray
+        Non-trainable state that training passes update and inference reads
+        (batch normalisation's running statistics; Keras' non-trainable
+        weights, PyTorch's buffers), saved and restored with the weights.
     input_grad : bool
         Whether :meth:`backward` must return the gradient w.r.t. the input.
     """
@@ -31,6 +35,8 @@ class Layer:
     input_grad = True
     #: Names of ``params``, in order (model files and gradient checks use them).
     param_names = ()
+    #: Names of ``buffers``, in order.
+    buffer_names = ()
     #: True if the gradient is zero outside ``gradient_rows`` (embeddings):
     #: optimizers then update only those rows.
     row_sparse = False
@@ -42,6 +48,7 @@ class Layer:
     def __init__(self):
         self.params = []
         self.grads = []
+        self.buffers = []
 
     def forward(self, x, mask=None, training=False):
         """Compute the layer's output for input ``x``."""
@@ -54,6 +61,10 @@ class Layer:
     def output_mask(self, mask):
         """The mask of this layer's output, given the mask of its input."""
         return mask
+
+    def sublayers(self):
+        """The layers this one runs (a container's branches); none by default."""
+        return ()
 
     @property
     def name(self):
@@ -69,7 +80,7 @@ class Layer:
     def __getstate__(self):
         """Pickle parameters, gradients and settings, not the caches and
         workspaces of the last pass (they are rebuilt by the next forward)."""
-        kept = {id(a) for a in self.params + self.grads}
+        kept = {id(a) for a in self.params + self.grads + self.buffers}
         return {
             key: value
             for key, value in self.__dict__.items()

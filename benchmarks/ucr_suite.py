@@ -1,0 +1,259 @@
+"""The time-series development suite: our estimators against MLPs and a constant.
+
+Usage::
+
+    python benchmarks/ucr_suite.py [--variant NAME | --params JSON] [--seeds 0 1 2]
+        [--datasets ACSF1 ...] [--cv 3] [--n-jobs 1] [--json results.jsonl]
+
+The suite is every UCR/UEA problem that sktime's wheel ships
+(``sktime/datasets/data``): nine classification problems (ACSF1, ArrowHead,
+BasicMotions, Chinatown -- sktime's ``UnitTest`` files, GunPoint,
+ItalyPowerDemand, JapaneseVowels, OSULeaf, PLAID) and two regression ones
+(Tecator, Covid3Month).  ``fetch_ucr`` reads them from a data home whose
+``ucr`` folder is sktime's data folder (made here, in a temporary folder).
+
+For each data set and seed it fits ``ScratchRNNClassifier`` /
+``ScratchRNNRegressor(random_state=seed, **params)`` and the baselines
+(``MLPClassifier`` / ``MLPRegressor(random_state=seed)`` on the series
+zero-padded to the longest training series and flattened; for regression
+also the training mean), and prints one Markdown row per data set and seed:
+test accuracy (or RMSE), fit seconds and epochs, then the means.
+
+- Default: official train/test split; the test split only reports.
+- ``--cv K``: K-fold cross-validation on the *training split only*
+  (stratified for classification, seed-shuffled), to choose settings; the
+  score is the mean over folds.
+
+Fits run one after the other with the machine's BLAS threads, so their
+seconds are what a user sees; ``--n-jobs 2`` runs them in parallel worker
+processes of one BLAS thread each (faster for ``--cv``; its seconds are
+then per core).
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor  # noqa: E402
+from sklearn_rnn.datasets import fetch_ucr  # noqa: E402
+
+CLASSIFICATION = (
+    "ACSF1",
+    "ArrowHead",
+    "BasicMotions",
+    "Chinatown",
+    "GunPoint",
+    "ItalyPowerDemand",
+    "JapaneseVowels",
+    "OSULeaf",
+    "PLAID",
+)
+REGRESSION = ("Tecator", "Covid3Month")
+#: Names of the suite whose files sktime ships under another name.
+FILE_NAMES = {"Chinatown": "UnitTest"}
+#: Named settings of our estimators (``--variant``); "defaults" is ``{}``.
+VARIANTS = {"defaults": {}}
+
+
+def suite_data_home():
+    """A data home whose ``ucr`` folder is sktime's data folder."""
+    import sktime
+
+    data = os.path.join(os.path.dirname(sktime.__file__), "datasets", "data")
+    home = os.path.join(tempfile.gettempdir(), "sklearn_rnn_suite_home")
+    os.makedirs(home, exist_ok=True)
+    link = os.path.join(home, "ucr")
+    if not os.path.exists(link):
+        os.symlink(data, link)
+    return home
+
+
+def load(name, split, data_home=None):
+    """``(X, y)`` of one split, channels last (a list if lengths differ)."""
+    return fetch_ucr(
+        FILE_NAMES.get(name, name),
+        split=split,
+        data_home=data_home or suite_data_home(),
+        return_X_y=True,
+        download_if_missing=False,
+    )
+
+
+def flatten(series, n_timesteps):
+    """(n_series, n_timesteps * n_channels): post-padded with 0 or cut."""
+    n_channels = series[0].shape[1]
+    out = np.zeros((len(series), n_timesteps, n_channels))
+    for row, s in zip(out, series):
+        row[: min(len(s), n_timesteps)] = s[:n_timesteps]
+    return out.reshape(len(series), -1)
+
+
+def subset(X, idx):
+    return [X[i] for i in idx] if isinstance(X, list) else X[idx]
+
+
+def make(kind, regression, seed, params):
+    """A fresh estimator: ``"ours"``, ``"mlp"`` or ``"mean"`` (regression)."""
+    if kind == "mlp":
+        return (MLPRegressor if regression else MLPClassifier)(random_state=seed)
+    cls = ScratchRNNRegressor if regression else ScratchRNNClassifier
+    return cls(random_state=seed, **params)
+
+
+def score(regression, estimator, X, y):
+    """Accuracy, or RMSE for regression."""
+    predicted = estimator.predict(X)
+    if regression:
+        return float(np.sqrt(np.mean((predicted - y) ** 2)))
+    return float(np.mean(predicted == y))
+
+
+def run(kind, name, seed, params, fold=None, n_folds=None):
+    """Fit one estimator on one split; a dict of the scores and costs."""
+    regression = name in REGRESSION
+    X_train, y_train = load(name, "train")
+    if fold is None:
+        X_test, y_test = load(name, "test")
+    else:
+        splitter = (KFold if regression else StratifiedKFold)(
+            n_folds, shuffle=True, random_state=seed
+        )
+        train, test = list(splitter.split(np.zeros(len(y_train)), y_train))[fold]
+        X_test, y_test = subset(X_train, test), y_train[test]
+        X_train, y_train = subset(X_train, train), y_train[train]
+    result = {"kind": kind, "data set": name, "seed": seed, "fold": fold}
+    if kind == "mean":
+        result["score"] = float(np.sqrt(np.mean((y_test - y_train.mean()) ** 2)))
+        return result
+    if kind == "mlp":
+        longest = max(len(s) for s in X_train)
+        X_train, X_test = flatten(X_train, longest), flatten(X_test, longest)
+    params = dict(params)
+    if "auto_steps" in params:  # an experiment: downsample to about this length
+        longest = max(len(s) for s in X_train)
+        params["downsample"] = max(1, -(-longest // params.pop("auto_steps")))
+    estimator = make(kind, regression, seed, params)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimator.fit(X_train, y_train)
+    result["seconds"] = time.perf_counter() - start
+    result["epochs"] = int(estimator.n_iter_)
+    result["score"] = score(regression, estimator, X_test, y_test)
+    return result
+
+
+def jobs(kinds, datasets, seeds, params, n_folds):
+    for name in datasets:
+        for kind in kinds:
+            if kind == "mean" and name not in REGRESSION:
+                continue
+            for seed in seeds:
+                if n_folds:
+                    for fold in range(n_folds):
+                        yield kind, name, seed, params, fold, n_folds
+                else:
+                    yield kind, name, seed, params
+
+
+def summary(results, kinds):
+    """Markdown: per data set, mean score and median seconds/epochs of each kind."""
+    lines = [
+        "| data set | metric | "
+        + " | ".join(f"{k} score | {k} fit s | {k} epochs" for k in kinds)
+        + " |",
+        "| --- | --- |" + " ---: | ---: | ---: |" * len(kinds),
+    ]
+    names = dict.fromkeys(r["data set"] for r in results)
+    for name in names:
+        cells = []
+        for kind in kinds:
+            rows = [r for r in results if r["data set"] == name and r["kind"] == kind]
+            if not rows:
+                cells += ["", "", ""]
+                continue
+            scores = np.array([r["score"] for r in rows])
+            seconds = [r["seconds"] for r in rows if "seconds" in r]
+            epochs = [r["epochs"] for r in rows if "epochs" in r]
+            cells += [
+                f"{scores.mean():.3f} ± {scores.std():.3f}",
+                f"{np.median(seconds):.1f}" if seconds else "-",
+                f"{np.median(epochs):.0f}" if epochs else "-",
+            ]
+        metric = "RMSE" if name in REGRESSION else "accuracy"
+        lines.append(f"| {name} | {metric} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variant", default="defaults", choices=sorted(VARIANTS))
+    parser.add_argument("--params", help="JSON hyperparameters of ours")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--datasets", nargs="+", default=[*CLASSIFICATION, *REGRESSION])
+    parser.add_argument("--kinds", nargs="+", default=["ours", "mlp", "mean"])
+    parser.add_argument("--cv", type=int, default=0, help="folds on the train split")
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--json", help="append one JSON line per fit to this file")
+    args = parser.parse_args(argv)
+    params = json.loads(args.params) if args.params else VARIANTS[args.variant]
+    for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
+        if key in params:
+            params[key] = tuple(params[key])
+    suite_data_home()
+    work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv))
+    results = []
+    for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
+        delayed(run)(*job) for job in work
+    ):
+        result["params"] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in params.items()
+        }
+        results.append(result)
+        print(json.dumps(result), file=sys.stderr, flush=True)
+        if args.json:
+            with open(args.json, "a") as out:
+                out.write(json.dumps(result) + "\n")
+    if args.cv:
+        # the mean over folds first: one score per data set and seed
+        merged = {}
+        for r in results:
+            merged.setdefault((r["kind"], r["data set"], r["seed"]), []).append(r)
+        results = [
+            {
+                **rows[0],
+                "score": float(np.mean([r["score"] for r in rows])),
+                **(
+                    {
+                        "seconds": float(np.median([r["seconds"] for r in rows])),
+                        "epochs": float(np.median([r["epochs"] for r in rows])),
+                    }
+                    if "seconds" in rows[0]
+                    else {}
+                ),
+            }
+            for rows in merged.values()
+        ]
+    kinds = [k for k in args.kinds if any(r["kind"] == k for r in results)]
+    print(
+        f"params: {json.dumps(params)}; seeds {args.seeds}; "
+        + (f"{args.cv}-fold CV on the train split" if args.cv else "test split")
+    )
+    print(summary(results, kinds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Shortening long sequences: the mean of every window of ``factor`` steps."""
+
+import numpy as np
+
+from .base import Layer
+
+
+class Downsample(Layer):
+    """Average every ``factor`` consecutive valid steps into one step.
+
+    The piecewise aggregate approximation (PAA) of time-series mining, as a
+    layer: ``(T, N, D)`` becomes ``(ceil(T / factor), N, D)``, so every layer
+    above it reads (and costs) ``factor`` times fewer steps.
+
+    **Masks.**  Each sequence's valid steps are first gathered, in order, at
+    the start (what a recurrent layer does with padding: it skips it), then
+    averaged in windows of ``factor``; the last window of a sequence averages
+    the valid steps it has.  Pre-, post- and interior padding therefore give
+    the same output as the unpadded sequence, and the output mask marks the
+    ``ceil(n_valid / factor)`` windows of each sequence.
+
+    Parameters
+    ----------
+    factor : int
+        Steps per window (1: the layer passes its input through).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(5.0).reshape(5, 1, 1)            # (T, N, D): 0 1 2 3 4
+    >>> Downsample(2).forward(x)[:, 0, 0]
+    array([0.5, 2.5, 4. ])
+    >>> mask = np.array([[False], [True], [True], [True], [True]])
+    >>> Downsample(2).forward(x, mask)[:, 0, 0]        # skips the pad: 1 2 3 4
+    array([1.5, 3.5, 0. ])
+    """
+
+    _caches = ("_order", "_weights", "_shape")
+
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = factor
+
+    def __repr__(self):
+        return f"Downsample({self.factor})"
+
+    def _windows(self, mask, T, N):
+        """``order`` (T, N): the steps gathered valid first; ``weights`` (T, N):
+        each gathered step's share of its window's mean (0 for padding)."""
+        if mask is None:
+            order = None
+            valid = np.broadcast_to(np.arange(T)[:, None] < T, (T, N))
+            counts = np.full(N, T)
+        else:
+            order = np.argsort(~mask, axis=0, kind="stable")
+            counts = mask.sum(axis=0)
+            valid = np.arange(T)[:, None] < counts
+        f = self.factor
+        starts = np.arange(T)[:, None] // f * f  # first step of each step's window
+        sizes = np.clip(counts - starts, 0, f)
+        weights = np.where(valid, 1.0 / np.maximum(sizes, 1), 0.0)
+        return order, weights, counts
+
+    def forward(self, x, mask=None, training=False):
+        if self.factor == 1:
+            return x
+        T, N, D = x.shape
+        order, weights, _ = self._windows(mask, T, N)
+        gathered = x if order is None else np.take_along_axis(x, order[:, :, None], 0)
+        weights = weights.astype(x.dtype)
+        out = _window_sums(gathered * weights[:, :, None], self.factor)
+        if training:  # inference keeps nothing on the layer (thread safety)
+            self._order, self._weights, self._shape = order, weights, x.shape
+        return out
+
+    def backward(self, dout):
+        if self.factor == 1:
+            return dout
+        if not self.input_grad:
+            return None
+        T = self._shape[0]
+        # Each gathered step receives its window's gradient times its share.
+        d_gathered = np.repeat(dout, self.factor, axis=0)[:T]
+        d_gathered *= self._weights[:, :, None]
+        if self._order is None:
+            return d_gathered
+        dx = np.empty_like(d_gathered)
+        np.put_along_axis(dx, self._order[:, :, None], d_gathered, axis=0)
+        return dx
+
+    def output_mask(self, mask):
+        if mask is None or self.factor == 1:
+            return mask
+        T = mask.shape[0]
+        windows = -(-T // self.factor)
+        counts = -(-mask.sum(axis=0) // self.factor)
+        return np.arange(windows)[:, None] < counts
+
+
+def _window_sums(x, factor):
+    """Sums of consecutive blocks of ``factor`` steps of ``x`` (T, N, D)."""
+    T = x.shape[0]
+    windows = -(-T // factor)
+    padded = x
+    if windows * factor != T:
+        padded = np.zeros((windows * factor,) + x.shape[1:], dtype=x.dtype)
+        padded[:T] = x
+    return padded.reshape(windows, factor, *x.shape[1:]).sum(axis=1)

@@ -1,0 +1,106 @@
+"""Branches that read the same input side by side, their outputs concatenated."""
+
+import numpy as np
+
+from .base import Layer
+from .sequential import backward_layers, run_layers
+
+
+class Parallel(Layer):
+    """Run every branch (a list of layers) on the same input; concatenate
+    their outputs along the feature axis.
+
+    As LSTM-FCN and GRU-FCN (Karim et al. 2017; Elsayed et al. 2018) run a
+    recurrent branch and a convolutional one beside each other.  Every
+    branch must give outputs of the same leading shape: ``(N, F_b)`` when
+    each ends in a pooling, or ``(T, N, F_b)`` over the same steps.
+    Backward, the gradient is split by branch and the branches' input
+    gradients are summed.
+
+    Parameters
+    ----------
+    branches : dict of str to list of Layer
+        The branches by name, in the order their outputs are concatenated.
+
+    Attributes
+    ----------
+    params, grads, buffers : list of ndarray
+        Every branch's, in order.
+    param_names, buffer_names : tuple of str
+        ``"<branch>.<index>.<layer name>.<weight name>"``, e.g.
+        ``"conv.0.Conv1D.kernel"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn.layers import Dense, MeanPooling
+    >>> rng = np.random.RandomState(0)
+    >>> both = Parallel({"mean": [MeanPooling()],
+    ...                  "dense": [MeanPooling(), Dense(3, 2, rng=rng)]})
+    >>> both.forward(np.ones((4, 5, 3), dtype=np.float32)).shape    # (T, N, D) in
+    (5, 5)
+    """
+
+    def __init__(self, branches):
+        super().__init__()
+        self.branches = {name: list(layers) for name, layers in branches.items()}
+        every = [
+            (f"{name}.{k}.{layer.name}", layer)
+            for name, layers in self.branches.items()
+            for k, layer in enumerate(layers)
+        ]
+        self.params = [p for _, layer in every for p in layer.params]
+        self.grads = [g for _, layer in every for g in layer.grads]
+        self.buffers = [b for _, layer in every for b in layer.buffers]
+        self.param_names = tuple(
+            f"{prefix}.{name}" for prefix, layer in every for name in layer.param_names
+        )
+        self.buffer_names = tuple(
+            f"{prefix}.{name}" for prefix, layer in every for name in layer.buffer_names
+        )
+        self._widths = None
+
+    def __repr__(self):
+        return (
+            "Parallel("
+            + ", ".join(
+                f"{name}=[{', '.join(map(repr, layers))}]"
+                for name, layers in self.branches.items()
+            )
+            + ")"
+        )
+
+    @property
+    def input_grad(self):
+        return next(iter(self.branches.values()))[0].input_grad
+
+    @input_grad.setter
+    def input_grad(self, value):
+        for layers in self.branches.values():
+            layers[0].input_grad = value
+
+    def sublayers(self):
+        return [layer for layers in self.branches.values() for layer in layers]
+
+    def forward(self, x, mask=None, training=False):
+        outputs = [
+            run_layers(layers, x, mask, training) for layers in self.branches.values()
+        ]
+        if training:  # inference keeps nothing on the layer (thread safety)
+            self._widths = [out.shape[-1] for out in outputs]
+        return np.concatenate(outputs, axis=-1)
+
+    def backward(self, dout):
+        splits = np.cumsum(self._widths)[:-1]
+        dx = None
+        for layers, d in zip(self.branches.values(), np.split(dout, splits, axis=-1)):
+            d_branch = backward_layers(layers, np.ascontiguousarray(d))
+            if d_branch is not None:
+                dx = d_branch if dx is None else dx + d_branch
+        return dx
+
+    def output_mask(self, mask):
+        """The mask of the first branch's output (all branches agree)."""
+        for layer in next(iter(self.branches.values())):
+            mask = layer.output_mask(mask)
+        return mask
