@@ -35,6 +35,8 @@ def build_network(
     bptt_truncate=None,
     vocab_size=None,
     embedding_dim=None,
+    embeddings=None,
+    freeze_embeddings=False,
     alpha=0.0,
     rng=None,
     dtype=np.float32,
@@ -66,6 +68,10 @@ def build_network(
         nor on the recurrent state).
     vocab_size, embedding_dim : int or None
         Token-id input through an embedding table when both are set.
+    embeddings : array of shape (vocab_size, embedding_dim) or None
+        The table's initial values (else a random initialisation).
+    freeze_embeddings : bool
+        Never train the table (see :class:`~sklearn_rnn.nn.layers.Embedding`).
     alpha : float
         L2 penalty on weight matrices.
     rng : numpy.random.RandomState
@@ -92,7 +98,16 @@ def build_network(
             layers.append(Dropout(dropout, rng))
 
     if embedding_dim is not None:
-        layers.append(Embedding(vocab_size, embedding_dim, rng=rng, dtype=dtype))
+        layers.append(
+            Embedding(
+                vocab_size,
+                embedding_dim,
+                rng=rng,
+                dtype=dtype,
+                weights=embeddings,
+                trainable=not freeze_embeddings,
+            )
+        )
         input_size = embedding_dim
         add_dropout()
 
