@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
+from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, check_gradients
 from sklearn_rnn.nn.layers import Embedding
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -90,6 +90,15 @@ def test_the_table_sets_the_vocabulary_size_and_larger_ids_read_row_1():
     unknown, oov = IDS[:3].copy(), IDS[:3].copy()
     unknown[:, -1], oov[:, -1] = 25, 1
     assert_array_equal(clf.predict_proba(unknown), clf.predict_proba(oov))
+
+
+def test_check_gradients_checks_a_frozen_tables_gradient_too():
+    clf = ScratchRNNClassifier(
+        embeddings=TABLE, freeze_embeddings=True, **{**SMALL, "max_iter": 1}
+    )
+    errors = check_gradients(clf, IDS[:8], Y[:8])
+    assert 0 < errors["0.Embedding.embeddings"] < 1e-6
+    assert clf.freeze_embeddings and not hasattr(clf, "network_")
 
 
 def test_the_regressor_takes_a_frozen_table_too():
