@@ -264,10 +264,12 @@ _PARAMETERS_DOC = """\
         If set, ``X`` holds integer token ids (2-D or ragged), read through
         an embedding table of this width; id 0 is padding and is masked.
     vocab_size : int or None, default=None
-        Rows of the embedding table; None uses the largest id seen at fit + 1
-        (a fitted ``SequenceVectorizer``'s ``n_tokens_``). Larger ids met later
-        read the out-of-vocabulary row 1. With None, a table that would need
-        more than 1 GiB is refused with a ValueError (pass ``vocab_size``).
+        Rows of the embedding table; None uses the rows of ``embeddings`` if
+        given, else the largest id seen at fit + 1 (a fitted
+        ``SequenceVectorizer``'s ``n_tokens_``). Larger ids met later read the
+        out-of-vocabulary row 1. With None and no ``embeddings``, a table that
+        would need more than 1 GiB is refused with a ValueError (pass
+        ``vocab_size``).
     embeddings : array-like of shape (vocab_size, embedding_dim), default=None
         The initial embedding table, row ``i`` for token id ``i`` (e.g.
         pretrained word vectors aligned to a vectorizer's ids by
