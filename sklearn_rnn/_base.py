@@ -13,12 +13,17 @@ from ._callbacks import CallbackSupportMixin
 from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
 from ._input_scaling import InputScalingMixin
-from ._params import PARAMETER_CONSTRAINTS, architecture, check_layer_sizes
+from ._params import (
+    PARAMETER_CONSTRAINTS,
+    architecture,
+    check_embeddings,
+    check_layer_sizes,
+)
 from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
-from .nn.layers import Dropout
+from .nn.layers import Dropout, Embedding
 from .nn.optimizers import OPTIMIZERS
 from .persistence import PersistenceMixin
 
@@ -56,6 +61,10 @@ class BaseScratchRNN(
         better), for early stopping.
     ``_target_encoding()``
         ``(n_outputs, loss)`` of a fitted estimator (used when loading).
+    ``_weight_samples(sample_weight, target, fresh, incremental)``
+        The training weights from the validated ``sample_weight`` and the
+        encoded target (the classifier's ``class_weight``); the base returns
+        ``sample_weight``.
     ``_metric``, ``_score_dtype``
         ``metric(y_true, y_pred, sample_weight=None)`` of ``score``, and the
         dtype per-step targets are read in (None: labels).
@@ -89,6 +98,8 @@ class BaseScratchRNN(
         bptt_truncate=None,
         embedding_dim=None,
         vocab_size=None,
+        embeddings=None,
+        freeze_embeddings=False,
         mask_value=None,
         scale_input=True,
         init="xavier",
@@ -133,6 +144,8 @@ class BaseScratchRNN(
         self.bptt_truncate = bptt_truncate
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
         self.mask_value = mask_value
         self.scale_input = scale_input
         self.init = init
@@ -174,6 +187,10 @@ class BaseScratchRNN(
     def _target_encoding(self):
         """``(n_outputs, loss)`` of the fitted target encoding."""
 
+    def _weight_samples(self, sample_weight, target, fresh, incremental):
+        """The training weights of the samples (see the subclass contract)."""
+        return sample_weight
+
     # --------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
         """Train ``max_iter`` epochs (one if ``incremental``); all or nothing."""
@@ -185,6 +202,7 @@ class BaseScratchRNN(
         if incremental:  # scikit-learn skips this on fitted estimators' partial_fit
             self._validate_params()
         check_layer_sizes(self.get_params(deep=False))
+        check_embeddings(self.embeddings, self.embedding_dim, self.vocab_size)
         with Transaction(self) as transaction:
             fresh = self._starts_afresh(incremental)
             sequences = self._validate_input(X, reset=fresh)
@@ -201,6 +219,9 @@ class BaseScratchRNN(
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
+            sample_weight = self._weight_samples(
+                sample_weight, target, fresh, incremental
+            )
             if fresh:
                 self._fit_input_scaling(sequences, sample_weight)
             sequences = self._scale_input(sequences, X)
@@ -289,6 +310,8 @@ class BaseScratchRNN(
             bptt_truncate=self.bptt_truncate,
             vocab_size=self.vocab_size_,
             embedding_dim=self.embedding_dim,
+            embeddings=self.embeddings,
+            freeze_embeddings=self.freeze_embeddings,
             alpha=self.alpha,
             rng=rng,
             dtype=np.dtype(self.dtype_).type,
@@ -340,7 +363,7 @@ class BaseScratchRNN(
 
         A new solver starts afresh, the same solver keeps its state; its
         settings and learning-rate schedule, the dropout rate, truncation
-        window and L2 penalty apply from now on.
+        window, L2 penalty and ``freeze_embeddings`` apply from now on.
         """
         if not isinstance(self._optimizer, OPTIMIZERS[self.solver]):
             self._optimizer = self._make_optimizer()
@@ -350,6 +373,8 @@ class BaseScratchRNN(
         for layer in self.network_.walk():
             if isinstance(layer, Dropout):
                 layer.rate = self.dropout
+            if isinstance(layer, Embedding):
+                layer.trainable = not self.freeze_embeddings
             if hasattr(layer, "bptt_truncate"):  # recurrent, or both directions
                 layer.bptt_truncate = self.bptt_truncate
         if self.early_stopping and self.validation_scores_ is None:

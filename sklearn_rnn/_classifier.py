@@ -9,7 +9,13 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
-from ._params import parameters_doc
+from ._class_weight import ClassWeightMixin
+from ._params import (
+    CLASS_WEIGHT_DOC,
+    CLASSIFIER_CONSTRAINTS,
+    parameters_doc,
+    with_own_parameters,
+)
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
@@ -17,7 +23,7 @@ from .persistence import register_model_class
 
 
 @register_model_class
-class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
+class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
     """Recurrent neural network classifier trained by BPTT, in NumPy.
 
     Reads each input sequence with one or more recurrent layers (Elman
@@ -31,6 +37,9 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+    class_weight_ : ndarray of shape (n_classes,) or None
+        The weight of each class of ``classes_`` in training (see
+        ``class_weight``); None with ``class_weight=None``.
     dtype_ : str
         The precision the network computes in, "float32" or "float64".
     vocab_size_ : int or None
@@ -71,7 +80,13 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
 
     _metric = staticmethod(accuracy_score)
     _fitted_scalars = {**BASE_SCALARS, "_y_type": (str,)}
-    _fitted_arrays = {**BASE_ARRAYS, "classes_": ("biufU", True)}
+    _fitted_arrays = {
+        **BASE_ARRAYS,
+        "classes_": ("biufU", True),
+        "class_weight_": ("f", False),
+    }
+    _parameter_constraints = CLASSIFIER_CONSTRAINTS
+    __init__ = with_own_parameters(BaseScratchRNN.__init__, class_weight=None)
 
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
@@ -87,6 +102,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             Labels, or a label indicator matrix for multilabel problems; per
             time step (n_samples, n_timesteps) with ``return_sequences``.
         sample_weight : array-like of shape (n_samples,), default=None
+            Multiplied by the weight of each sample's class (``class_weight``).
 
         Returns
         -------
@@ -192,6 +208,12 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             self.classes_[:-1] < self.classes_[1:]
         ):
             raise ValueError("classes_ must be sorted and unique")
+        weights = self.class_weight_
+        if weights is not None and (
+            weights.shape != (n_classes,)
+            or not (np.isfinite(weights).all() and (weights >= 0).all())
+        ):
+            raise ValueError("class_weight_ must hold a weight >= 0 for each class")
         binarizer = LabelBinarizer()
         binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = (
             self.classes_,
@@ -306,5 +328,6 @@ ScratchRNNClassifier.__doc__ = ScratchRNNClassifier.__doc__.replace(
         metric="accuracy",
         per_step="one label per time step; ``y`` has shape (n_samples, "
         "n_timesteps)\n        (or is a ragged list matching ragged ``X``).",
+        own=CLASS_WEIGHT_DOC,
     ),
 )

@@ -19,7 +19,8 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     and its gradients on all of ``X, y`` through the very code used in
     training, then every parameter is perturbed by ``+-eps`` in turn. Dropout
     masks are replayed identically. Relative errors below about 1e-6 mean the
-    gradients are right.
+    gradients are right. A frozen embedding table (``freeze_embeddings``) is
+    checked as if it trained: its gradient is what training would apply.
 
     Parameters
     ----------
@@ -54,6 +55,7 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
         early_stopping=False,
         warm_start=False,
         verbose=False,
+        freeze_embeddings=False,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

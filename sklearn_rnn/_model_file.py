@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from ._params import SIZE_TUPLES, check_layer_sizes
+from ._params import SIZE_TUPLES, check_embeddings, check_layer_sizes
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
@@ -53,7 +53,7 @@ class ModelFileReader:
                 f"unknown estimator class {name!r}; expected one of "
                 f"{sorted(self.classes)}"
             )
-        est = _estimator_from_params(self.classes[name], self._json("params"))
+        est = _estimator_from_params(self.classes[name], self._params())
         state = self._json("state")
         if not isinstance(state, dict) or not isinstance(state.get("scalars"), dict):
             raise ValueError("the stored state is not a mapping")
@@ -70,6 +70,20 @@ class ModelFileReader:
         if unused:
             raise ValueError(f"unexpected entries {unused}")
         return est
+
+    def _params(self):
+        """The hyperparameters; ``embeddings`` from its own array entry."""
+        params = self._json("params")
+        if not isinstance(params, dict):
+            raise ValueError("the stored hyperparameters are not a mapping")
+        if params.get("embeddings") is not None:
+            raise ValueError("embeddings must be stored as the entry param:embeddings")
+        if "param:embeddings" in self.entries:
+            table = self.array("param:embeddings", kinds="iuf", shape=None)
+            if table.ndim != 2:
+                raise ValueError("param:embeddings must be 2-D")
+            params["embeddings"] = table
+        return params
 
     def _restore_attributes(self, est, scalars):
         scalars = {**ADDED_SCALARS, **scalars}
@@ -222,7 +236,14 @@ def _estimator_from_params(cls, params):
     for name in SIZE_TUPLES:
         if isinstance(params.get(name), list):
             params[name] = tuple(params[name])
+    if isinstance(params.get("class_weight"), list):  # stored as [label, weight] pairs
+        params["class_weight"] = {
+            label: weight for label, weight in params["class_weight"]
+        }
     estimator = cls(**params)
     estimator._validate_params()
     check_layer_sizes(estimator.get_params(deep=False))
+    check_embeddings(
+        estimator.embeddings, estimator.embedding_dim, estimator.vocab_size
+    )
     return estimator

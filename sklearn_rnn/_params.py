@@ -40,6 +40,8 @@ PARAMETER_CONSTRAINTS = {
     "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
     "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
+    "embeddings": ["array-like", None],
+    "freeze_embeddings": ["boolean"],
     "mask_value": [Real, None],
     "scale_input": ["boolean"],
     "init": [StrOptions(set(INITIALIZERS))],
@@ -70,6 +72,12 @@ PARAMETER_CONSTRAINTS = {
         Options(type, {np.float32, np.float64}),
     ],
     "data_format": [StrOptions({"channels_last", "channels_first"})],
+}
+
+#: The classifier's own hyperparameters (scikit-learn's classifiers' constraint).
+CLASSIFIER_CONSTRAINTS = {
+    **PARAMETER_CONSTRAINTS,
+    "class_weight": [StrOptions({"balanced"}), dict, None],
 }
 
 #: Hyperparameters that shape the network, or how it reads ``X``
@@ -153,6 +161,50 @@ def check_layer_sizes(params):
         )
 
 
+def check_embeddings(embeddings, embedding_dim, vocab_size):
+    """Raise a ValueError (TypeError for non-numbers) naming ``embeddings`` unless
+    it is a finite 2-D table of ``embedding_dim`` columns and ``vocab_size`` rows.
+
+    Examples
+    --------
+    >>> check_embeddings([[0.0, 1.0]] * 3, embedding_dim=2, vocab_size=None)
+    >>> check_embeddings([[0.0, 1.0]] * 3, embedding_dim=4, vocab_size=None)
+    Traceback (most recent call last):
+    ...
+    ValueError: embeddings has 2 columns, so embedding_dim must be 2; got 4.
+    """
+    if embeddings is None:
+        return
+    table = np.asarray(embeddings)
+    if table.dtype.kind not in "iuf":
+        raise TypeError(
+            f"embeddings must hold real numbers; got an array of dtype {table.dtype}."
+        )
+    if table.ndim != 2 or len(table) < 2:
+        raise ValueError(
+            "embeddings must be a 2-D array of shape (vocab_size, embedding_dim) "
+            f"with at least 2 rows (padding and out-of-vocabulary); got shape "
+            f"{table.shape}."
+        )
+    rows, columns = table.shape
+    if embedding_dim != columns:
+        raise ValueError(
+            f"embeddings has {columns} columns, so embedding_dim must be {columns}; "
+            f"got {embedding_dim}."
+        )
+    if vocab_size not in (None, rows):
+        raise ValueError(
+            f"embeddings has {rows} rows, so vocab_size must be {rows} or None; got "
+            f"{vocab_size}."
+        )
+    finite = np.isfinite(table).all(axis=1)
+    if not finite.all():
+        raise ValueError(
+            f"embeddings holds NaN or infinite values (first in row "
+            f"{int(np.argmin(finite))})."
+        )
+
+
 def architecture(params):
     """The network-shaping part of ``params`` (a ``get_params()`` dict)."""
     shape = {name: params[name] for name in ARCHITECTURE_PARAMS}
@@ -167,13 +219,38 @@ def architecture(params):
     return shape
 
 
-def parameters_doc(stratified, metric, per_step):
-    """The numpydoc "Parameters" section shared by both estimators."""
+def parameters_doc(stratified, metric, per_step, own=""):
+    """The numpydoc "Parameters" section shared by both estimators, followed by
+    the documentation ``own`` of an estimator's own parameters."""
     return (
         _PARAMETERS_DOC.replace("<<stratified>>", stratified)
         .replace("<<metric>>", metric)
         .replace("<<per_step>>", per_step)
+        .rstrip("\n")
+        + "\n"
+        + own
+        + ("" if own else "\n")
     )
+
+
+CLASS_WEIGHT_DOC = """\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as scikit-learn's classifiers define them: a
+        dict ``{label: weight}`` (labels not in it weigh 1; a label that is
+        not a class of ``y`` is a ValueError naming it), or "balanced",
+        ``n_samples / (n_classes * np.bincount(y))``
+        (:func:`~sklearn.utils.class_weight.compute_class_weight`). Each
+        sample's weight is its class's weight times its ``sample_weight``;
+        the input standardisation and the early-stopping validation score
+        are weighted the same way. ``fit`` computes the weights from its
+        ``y``; ``partial_fit`` computes "balanced" once, from the first call's
+        ``y`` over ``classes`` (every class must occur in it), and reuses
+        those weights (``SGDClassifier.partial_fit`` refuses "balanced"
+        instead). The weights used are ``class_weight_``. Only for one label
+        per sequence: multilabel ``y`` and ``return_sequences=True`` raise a
+        ValueError.
+
+"""
 
 
 _PARAMETERS_DOC = """\
@@ -225,10 +302,27 @@ _PARAMETERS_DOC = """\
         If set, ``X`` holds integer token ids (2-D or ragged), read through
         an embedding table of this width; id 0 is padding and is masked.
     vocab_size : int or None, default=None
-        Rows of the embedding table; None uses the largest id seen at fit + 1
-        (a fitted ``SequenceVectorizer``'s ``n_tokens_``). Larger ids met later
-        read the out-of-vocabulary row 1. With None, a table that would need
-        more than 1 GiB is refused with a ValueError (pass ``vocab_size``).
+        Rows of the embedding table; None uses the rows of ``embeddings`` if
+        given, else the largest id seen at fit + 1 (a fitted
+        ``SequenceVectorizer``'s ``n_tokens_``). Larger ids met later read the
+        out-of-vocabulary row 1. With None and no ``embeddings``, a table that
+        would need more than 1 GiB is refused with a ValueError (pass
+        ``vocab_size``).
+    embeddings : array-like of shape (vocab_size, embedding_dim), default=None
+        The initial embedding table, row ``i`` for token id ``i`` (e.g.
+        pretrained word vectors aligned to a vectorizer's ids by
+        :func:`~sklearn_rnn.text.load_word_vectors`), as PyTorch's
+        ``nn.Embedding.from_pretrained`` and Keras' ``embeddings_initializer``;
+        None draws it at random. Needs ``embedding_dim`` equal to its width;
+        its rows are the table's size (``vocab_size`` must be None or equal).
+        Like ``init``, it initialises a new network only: a warm start or
+        ``partial_fit`` continues the trained table. Copied, never modified.
+    freeze_embeddings : bool, default=False
+        Never train the embedding table (PyTorch's ``freeze=True``, Keras'
+        ``trainable=False``): no gradient step touches it, so it keeps the
+        values of ``embeddings`` (or its random initialisation) through
+        ``fit``, warm starts and ``partial_fit``; it applies from the next
+        call when changed.
     mask_value : float or None, default=None
         Time steps whose features all equal this value are padding (masked),
         as Keras' ``Masking`` layer does.

@@ -239,7 +239,6 @@ ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
         per_step="one target per time step; ``y`` has shape (n_samples, "
         "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
         "ragged list matching\n        ragged ``X``).",
-    ).rstrip("\n")
-    + "\n"
-    + _SCALE_TARGET_DOC,
+        own=_SCALE_TARGET_DOC,
+    ),
 )

@@ -322,8 +322,10 @@ class SequenceInputMixin:
             return sequences
         values = sequences.values
         if reset:
-            self.vocab_size_ = self.vocab_size or self._inferred_vocab_size(
-                values, dtype
+            self.vocab_size_ = (
+                self.vocab_size
+                or (None if self.embeddings is None else len(self.embeddings))
+                or self._inferred_vocab_size(values, dtype)
             )
         if values.size and values.max() >= self.vocab_size_:
             # Ids never seen at fit time read the out-of-vocabulary row 1.

@@ -144,24 +144,34 @@ def save_model(estimator, path):
             json.dumps({"scalars": state["scalars"], "optimizer": state["optimizer"]})
         ),
     }
+    if estimator.embeddings is not None:  # a hyperparameter too large for JSON
+        arrays["param:embeddings"] = np.asarray(estimator.embeddings)
     arrays.update((f"array:{key}", value) for key, value in state["arrays"].items())
     arrays.update((f"weight:{key}", value) for key, value in state["weights"].items())
     _write_atomically(path, arrays)
 
 
 def _storable_params(estimator):
-    """``get_params()`` as JSON values (tuples as lists, dtype as its name)."""
+    """``get_params()`` as JSON values (tuples as lists, dtype as its name;
+    ``embeddings`` is stored as the array entry ``param:embeddings``)."""
     params = estimator.get_params(deep=False)
+    params["embeddings"] = None
     if not isinstance(params["dtype"], str):
         params["dtype"] = np.dtype(params["dtype"]).name
     seed = params["random_state"]
     params["random_state"] = int(seed) if isinstance(seed, Integral) else None
     for name in SIZE_TUPLES:
         params[name] = [int(units) for units in params[name]]
-    return {
-        key: value.item() if isinstance(value, np.generic) else value
-        for key, value in params.items()
-    }
+    if isinstance(params.get("class_weight"), dict):  # JSON keys would become str
+        params["class_weight"] = [
+            [_plain_value(label), _plain_value(weight)]
+            for label, weight in params["class_weight"].items()
+        ]
+    return {key: _plain_value(value) for key, value in params.items()}
+
+
+def _plain_value(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _write_atomically(path, arrays):

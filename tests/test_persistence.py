@@ -28,12 +28,25 @@ from sklearn_rnn.persistence import load_model, save_model
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+#: An initial table for IDS (ids 0-11).
+RNG_TABLE = np.random.RandomState(1).randn(12, 3)
+
 CASES = {
     "binary": (ScratchRNNClassifier(**SMALL), X3, BINARY),
     "multiclass-str": (ScratchRNNClassifier(**SMALL), X3, WORDS),
     "multilabel": (ScratchRNNClassifier(**SMALL), X3, MULTILABEL),
     "bool-labels-2d": (ScratchRNNClassifier(**SMALL), X2, BINARY.astype(bool)),
     "early-stopping": (ScratchRNNClassifier(early_stopping=True, **SMALL), X3, WORDS),
+    "class-weight-dict": (
+        ScratchRNNClassifier(class_weight={0: 3, 1: 0.5}, **SMALL),
+        X3,
+        BINARY,
+    ),
+    "class-weight-balanced": (
+        ScratchRNNClassifier(class_weight="balanced", early_stopping=True, **SMALL),
+        X3,
+        WORDS,
+    ),
     "return-sequences": (
         ScratchRNNClassifier(return_sequences=True, **SMALL),
         X3,
@@ -44,6 +57,16 @@ CASES = {
         ScratchRNNClassifier(embedding_dim=3, vocab_size=20, pooling="mean", **SMALL),
         IDS,
         WORDS,
+    ),
+    "embedding-pretrained-frozen": (
+        ScratchRNNClassifier(
+            embedding_dim=3,
+            embeddings=RNG_TABLE.astype(np.float32),
+            freeze_embeddings=True,
+            **SMALL,
+        ),
+        IDS,
+        BINARY,
     ),
     "deep": (
         ScratchRNNClassifier(
@@ -107,7 +130,14 @@ def test_round_trip_restores_every_attribute(fitted, tmp_path):
     estimator, _, _ = fitted
     loaded = load_model(saved(estimator, tmp_path))
     assert sorted(vars(loaded)) == sorted(vars(estimator))
-    assert loaded.get_params() == estimator.get_params()
+    params, loaded_params = estimator.get_params(), loaded.get_params()
+    table, loaded_table = params.pop("embeddings"), loaded_params.pop("embeddings")
+    if table is None:
+        assert loaded_table is None
+    else:
+        assert_array_equal(loaded_table, table)
+        assert loaded_table.dtype == table.dtype
+    assert loaded_params == params
     for attr in (
         "n_iter_",
         "t_",
@@ -121,7 +151,13 @@ def test_round_trip_restores_every_attribute(fitted, tmp_path):
         "_fitted_on_2d",
     ):
         assert getattr(loaded, attr) == getattr(estimator, attr), attr
-    for attr in ("classes_", "n_outputs_", "_single_output", "vocab_size_"):
+    for attr in (
+        "classes_",
+        "class_weight_",
+        "n_outputs_",
+        "_single_output",
+        "vocab_size_",
+    ):
         if hasattr(estimator, attr):
             assert_array_equal(getattr(loaded, attr), getattr(estimator, attr))
     if hasattr(estimator, "classes_"):
@@ -169,6 +205,36 @@ def test_partial_fit_continues_identically_after_loading(solver, tmp_path):
         loaded.network_.params, estimator.network_.params, strict=True
     ):
         assert_array_equal(got, expected)
+
+
+def test_class_weights_round_trip_with_their_label_types(tmp_path):
+    estimator = ScratchRNNClassifier(
+        class_weight={np.str_("dog"): 2, "fish": 0.5}, **SMALL
+    ).fit(X3, WORDS)
+    loaded = load_model(saved(estimator, tmp_path))
+    assert loaded.class_weight == {"dog": 2, "fish": 0.5}
+    assert_array_equal(loaded.class_weight_, [1.0, 2.0, 0.5])
+    estimator.set_params(class_weight={0: 3, 1: 0.5}).fit(X3, BINARY)
+    loaded = load_model(saved(estimator, tmp_path))
+    assert [type(label) for label in loaded.class_weight] == [int, int]
+
+
+def test_partial_fit_reuses_balanced_weights_after_loading(tmp_path):
+    estimator = ScratchRNNClassifier(class_weight="balanced", **SMALL)
+    estimator.partial_fit(X3, WORDS, classes=np.unique(WORDS))
+    loaded = load_model(saved(estimator, tmp_path))
+    for model in (estimator, loaded):
+        model.partial_fit(X3[:10], WORDS[:10])
+    assert_array_equal(loaded.class_weight_, estimator.class_weight_)
+    assert_array_equal(loaded.predict_proba(X3), estimator.predict_proba(X3))
+
+
+def test_a_frozen_table_stays_frozen_after_loading(tmp_path):
+    estimator = clone(CASES["embedding-pretrained-frozen"][0]).fit(IDS, BINARY)
+    loaded = load_model(saved(estimator, tmp_path))
+    loaded.partial_fit(IDS, BINARY)
+    assert_array_equal(loaded.network_.params[0], RNG_TABLE.astype(np.float32))
+    assert loaded.n_iter_ == estimator.n_iter_ + 1
 
 
 def test_warm_start_fit_continues_identically_after_loading(tmp_path):

@@ -99,6 +99,27 @@ TAMPERED = {
         a, "state", lambda s: s["optimizer"].update(iterations=-1)
     ),
     "bad random state": lambda a: {**a, "array:rng_keys": a["array:rng_keys"][:10]},
+    "table of another vocab_size_": lambda a: {
+        **a,
+        "param:embeddings": np.zeros((5, 3)),
+    },
+    "table not 2-D": lambda a: {**a, "param:embeddings": np.zeros(36)},
+    "table with NaN": lambda a: {**a, "param:embeddings": np.full((12, 3), np.nan)},
+    "table as text": lambda a: {**a, "param:embeddings": np.full((12, 3), "0")},
+    "table in the JSON": lambda a: with_json(
+        a, "params", lambda p: p.update(embeddings=[[0.0] * 3] * 12)
+    ),
+    "class_weight not pairs": lambda a: with_json(
+        a, "params", lambda p: p.update(class_weight=[[1, 2, 3]])
+    ),
+    "class_weight_ of 2 classes": lambda a: {
+        **a,
+        "array:class_weight_": np.ones(2),
+    },
+    "negative class_weight_": lambda a: {
+        **a,
+        "array:class_weight_": -np.ones(3),
+    },
 }
 
 
@@ -116,6 +137,18 @@ def test_untampered_rewrite_still_loads(valid_arrays, tmp_path):
     assert_array_equal(
         load_model(write_npz(tmp_path / "again.npz", rewritten)).predict(IDS), expected
     )
+
+
+def test_a_valid_table_entry_loads_as_the_embeddings_hyperparameter(
+    valid_arrays, tmp_path
+):
+    table = np.arange(36.0).reshape(12, 3)
+    path = write_npz(
+        tmp_path / "model.npz", {**valid_arrays, "param:embeddings": table}
+    )
+    loaded = load_model(path)
+    assert_array_equal(loaded.embeddings, table)
+    assert loaded.embeddings.dtype == np.float64
 
 
 def test_error_names_the_problem(valid_arrays, tmp_path):

@@ -41,6 +41,8 @@ def build_network(
     bptt_truncate=None,
     vocab_size=None,
     embedding_dim=None,
+    embeddings=None,
+    freeze_embeddings=False,
     conv_filters=(),
     conv_kernel_sizes=(),
     downsample=1,
@@ -80,6 +82,10 @@ def build_network(
         nor on the recurrent state).
     vocab_size, embedding_dim : int or None
         Token-id input through an embedding table when both are set.
+    embeddings : array of shape (vocab_size, embedding_dim) or None
+        The table's initial values (else a random initialisation).
+    freeze_embeddings : bool
+        Never train the table (see :class:`~sklearn_rnn.nn.layers.Embedding`).
     conv_filters, conv_kernel_sizes : tuple of int
         Output channels and kernel size of each convolution of the
         convolutional branch (none: no branch); the same length.
@@ -114,7 +120,16 @@ def build_network(
         layers.extend(dropout_layer())
 
     if embedding_dim is not None:
-        layers.append(Embedding(vocab_size, embedding_dim, rng=rng, dtype=dtype))
+        layers.append(
+            Embedding(
+                vocab_size,
+                embedding_dim,
+                rng=rng,
+                dtype=dtype,
+                weights=embeddings,
+                trainable=not freeze_embeddings,
+            )
+        )
         input_size = embedding_dim
         add_dropout()
     if downsample > 1:

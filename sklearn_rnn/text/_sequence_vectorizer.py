@@ -28,10 +28,26 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
     the sequence length is the document length), and the ``V`` vocabulary tokens
     get ids ``2 .. V + 1`` by decreasing number of occurrences in the training
     documents (ties in alphabetical order), as in the Keras IMDB data set: keeping
-    the ``k`` most frequent tokens means keeping the ids below ``k + 2``.
+    the ``k`` most frequent tokens means keeping the ids below ``k + 2``. A fixed
+    ``vocabulary`` gives its own order instead.
 
     Parameters
     ----------
+    vocabulary : Mapping or iterable of str, default=None
+        A fixed vocabulary, as ``CountVectorizer``'s: a mapping term -> index
+        with the indices ``0 .. V - 1``, or an iterable of distinct terms
+        (index = position; a set is sorted first), validated as
+        ``CountVectorizer`` does (repeated indices, gaps and duplicate terms
+        are ValueErrors). Term ``t`` gets the id ``index(t) + 2``, after the
+        padding and out-of-vocabulary ids, so ``vocabulary_`` maps each term
+        to ``index + 2`` and ``n_tokens_`` is ``V + 2``. ``fit`` then learns
+        no vocabulary from the documents (only ``maxlen_`` when ``maxlen`` is
+        None), and ``max_features``, ``min_df`` and ``max_df`` are ignored,
+        as in ``CountVectorizer``. A fitted vectorizer's vocabulary is
+        reused as ``vocabulary=fitted.get_vocabulary()[2:]``. Use it to
+        align the ids with pretrained word vectors
+        (:func:`~sklearn_rnn.text.load_word_vectors`).
+
     maxlen : int or None, default=None
         Length of the output sequences. ``None`` uses the length (in tokens) of the
         longest training document, so that the output width is fixed by ``fit``.
@@ -129,6 +145,16 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
     array([[0, 0, 2, 1, 5]], dtype=int32)
     >>> vec.inverse_transform(vec.transform(["the bird sat"]))
     [array(['the', '<oov>', 'sat'], dtype=object)]
+
+    A fixed vocabulary: its terms get the ids 2, 3, ... in its order.
+
+    >>> fixed = SequenceVectorizer(vocabulary=["cat", "dog", "sat"], maxlen=4)
+    >>> fixed.fit_transform(docs)
+    array([[4, 1, 1, 1],
+           [0, 1, 3, 4],
+           [0, 3, 1, 2]], dtype=int32)
+    >>> fixed.vocabulary_, fixed.n_tokens_
+    ({'cat': 2, 'dog': 3, 'sat': 4}, 5)
     """
 
     #: Tokens shown for the padding and out-of-vocabulary ids.
@@ -139,7 +165,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
         **_BaseSequenceVectorizer._parameter_constraints,
         **{
             p: CountVectorizer._parameter_constraints[p]
-            for p in ("max_features", "min_df", "max_df")
+            for p in ("max_features", "min_df", "max_df", "vocabulary")
         },
         "maxlen": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -147,6 +173,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
     def __init__(
         self,
         *,
+        vocabulary=None,
         maxlen=None,
         padding="pre",
         truncating="pre",
@@ -166,6 +193,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
         analyzer="word",
         dtype=np.int32,
     ):
+        self.vocabulary = vocabulary
         self.maxlen = maxlen
         self.padding = padding
         self.truncating = truncating
@@ -187,7 +215,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Learn the vocabulary (and ``maxlen_``) from the documents.
+        """Learn the vocabulary (unless ``vocabulary`` is given) and ``maxlen_``.
 
         Parameters
         ----------
@@ -233,21 +261,67 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
 
         Nothing is set on the vectorizer if an error is raised.
         """
+        fixed = self._fixed_vocabulary()
         terms, term_indices, lengths = self._encode(X)
-        kept = select_vocabulary(
-            terms, term_indices, lengths, self.max_features, self.min_df, self.max_df
-        )
-        dtype = self._output_dtype(len(kept) + 1, self._n_ids_description(len(kept)))
         first_id = self.FIRST_TOKEN_ID
-        term_ids = np.full(len(terms), self.OOV_ID, dtype=np.int64)
-        term_ids[kept] = np.arange(first_id, first_id + len(kept))
-        self.vocabulary_ = {
-            terms[index]: token_id
-            for token_id, index in enumerate(kept.tolist(), start=first_id)
-        }
-        self.n_tokens_ = len(self.vocabulary_) + first_id
+        if fixed is None:
+            kept = select_vocabulary(
+                terms,
+                term_indices,
+                lengths,
+                self.max_features,
+                self.min_df,
+                self.max_df,
+            )
+            term_ids = np.full(len(terms), self.OOV_ID, dtype=np.int64)
+            term_ids[kept] = np.arange(first_id, first_id + len(kept))
+            vocabulary = {
+                terms[index]: token_id
+                for token_id, index in enumerate(kept.tolist(), start=first_id)
+            }
+        else:
+            vocabulary = fixed
+        n_vocabulary = len(vocabulary)
+        dtype = self._output_dtype(
+            n_vocabulary + 1, self._n_ids_description(n_vocabulary)
+        )
+        if fixed is not None:
+            term_ids = self._term_ids(terms, vocabulary)
+        self.vocabulary_ = vocabulary
+        self.n_tokens_ = n_vocabulary + first_id
         self.maxlen_ = int(lengths.max()) if self.maxlen is None else self.maxlen
         return term_ids[term_indices], lengths, dtype
+
+    def _fixed_vocabulary(self):
+        """``vocabulary`` as term -> id (its index + 2), checked as CountVectorizer
+        checks it; None without one."""
+        if self.vocabulary is None:
+            return None
+        counter = CountVectorizer(vocabulary=self.vocabulary)
+        try:
+            counter._validate_vocabulary()
+        except ValueError as exc:
+            hint = (
+                " The indices of a vocabulary mapping are 0 .. V-1, as in "
+                "CountVectorizer (they become the ids 2 .. V+1); to reuse a fitted "
+                "SequenceVectorizer's vocabulary, pass vocabulary="
+                "fitted.get_vocabulary()[2:]."
+                if "doesn't contain index" in str(exc)
+                else ""
+            )
+            raise ValueError(f"Invalid vocabulary: {exc}{hint}") from None
+        first_id = self.FIRST_TOKEN_ID
+        return {
+            term: int(index) + first_id for term, index in counter.vocabulary_.items()
+        }
+
+    def _term_ids(self, terms, vocabulary):
+        """The id of each term (``OOV_ID`` for terms not in ``vocabulary``)."""
+        return np.fromiter(
+            map(vocabulary.get, terms, repeat(self.OOV_ID)),
+            dtype=np.int64,
+            count=len(terms),
+        )
 
     def transform(self, X):
         """Convert documents to padded id sequences.
@@ -268,11 +342,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
             self.n_tokens_ - 1, self._n_ids_description(n_vocabulary)
         )
         terms, term_indices, lengths = self._encode(X)
-        term_ids = np.fromiter(
-            map(self.vocabulary_.get, terms, repeat(self.OOV_ID)),
-            dtype=np.int64,
-            count=len(terms),
-        )
+        term_ids = self._term_ids(terms, self.vocabulary_)
         return self._pad(term_ids[term_indices], lengths, self.maxlen_, dtype)
 
     @staticmethod

@@ -19,8 +19,17 @@ class Embedding(Layer):
     ----------
     vocab_size, dim : int
     init : str, default="normal"
+        Initializer of the table, unless ``weights`` is given.
     rng : numpy random generator
     dtype : numpy dtype, default=np.float32
+    weights : array of shape (vocab_size, dim), default=None
+        The initial table (e.g. pretrained word vectors), copied in ``dtype``,
+        as PyTorch's ``nn.Embedding.from_pretrained``.
+    trainable : bool, default=True
+        False freezes the table (Keras' ``trainable=False``, PyTorch's
+        ``freeze=True``): the backward pass gives it no gradient rows, so no
+        optimizer step, clipping or checkpoint ever touches it. It may be
+        changed between training calls.
 
     Examples
     --------
@@ -37,6 +46,14 @@ class Embedding(Layer):
            [0., 0.],
            [0., 0.],
            [1., 1.]])
+
+    A frozen table from given vectors has no gradient rows:
+
+    >>> frozen = Embedding(4, 2, weights=emb.W, trainable=False, dtype=np.float64)
+    >>> _ = frozen.forward(np.array([[3], [2]]), training=True)
+    >>> _ = frozen.backward(np.ones((2, 1, 2)))
+    >>> frozen.gradient_rows, frozen.W is emb.W
+    (array([], dtype=int64), False)
     """
 
     input_grad = False
@@ -44,10 +61,28 @@ class Embedding(Layer):
     row_sparse = True
     _persistent_arrays = ("touched_rows",)
 
-    def __init__(self, vocab_size, dim, init="normal", rng=None, dtype=np.float32):
+    def __init__(
+        self,
+        vocab_size,
+        dim,
+        init="normal",
+        rng=None,
+        dtype=np.float32,
+        weights=None,
+        trainable=True,
+    ):
         super().__init__()
-        rng = np.random.RandomState(0) if rng is None else rng
-        self.W = get_initializer(init)((vocab_size, dim), rng, dtype)
+        if weights is None:
+            rng = np.random.RandomState(0) if rng is None else rng
+            self.W = get_initializer(init)((vocab_size, dim), rng, dtype)
+        elif np.shape(weights) != (vocab_size, dim):
+            raise ValueError(
+                f"weights has shape {np.shape(weights)}; expected (vocab_size, dim) "
+                f"= {(vocab_size, dim)}."
+            )
+        else:  # a copy: training never writes to the caller's array
+            self.W = np.array(weights, dtype=dtype)
+        self.trainable = trainable
         self.params = [self.W]
         # np.zeros, not zeros_like: calloc'd pages stay unmapped until a
         # row is touched, so a 2**21-row table's gradient costs what a batch uses.
@@ -78,7 +113,7 @@ class Embedding(Layer):
         grad = self.grads[0]
         grad[self.touched_rows] = 0.0
         flat_ids = self.ids.ravel()
-        if not flat_ids.size:
+        if not flat_ids.size or not self.trainable:
             self.touched_rows = flat_ids[:0]
             return None
         # Group equal ids with one stable sort; 16-bit keys sort by radix.
