@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
 from ._callbacks import CallbackSupportMixin
+from ._downsampling import DownsamplingMixin
 from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
 from ._input_scaling import InputScalingMixin
@@ -31,6 +32,7 @@ from .persistence import PersistenceMixin
 class BaseScratchRNN(
     PersistenceMixin,
     InputScalingMixin,
+    DownsamplingMixin,
     SequenceInputMixin,
     EpochLoopMixin,
     InferenceMixin,
@@ -78,6 +80,8 @@ class BaseScratchRNN(
     _fitted_arrays = BASE_ARRAYS
     _metric = None
     _score_dtype = None
+    #: Initializer of the output layer's kernel (None: ``init``).
+    _output_init = None
 
     def __init__(
         self,
@@ -224,6 +228,7 @@ class BaseScratchRNN(
             )
             if fresh:
                 self._fit_input_scaling(sequences, sample_weight)
+                self._fit_downsampling(sequences)
             sequences = self._scale_input(sequences, X)
             if fresh:
                 self._random_state = check_random_state(self.random_state)
@@ -305,13 +310,14 @@ class BaseScratchRNN(
             dense_activation=self.dense_activation,
             conv_filters=tuple(self.conv_filters),
             conv_kernel_sizes=tuple(self.conv_kernel_sizes),
-            downsample=self.downsample,
+            downsample=self.downsample_,
             dropout=self.dropout,
             bptt_truncate=self.bptt_truncate,
             vocab_size=self.vocab_size_,
             embedding_dim=self.embedding_dim,
             embeddings=self.embeddings,
             freeze_embeddings=self.freeze_embeddings,
+            output_init=self._output_init,
             alpha=self.alpha,
             rng=rng,
             dtype=np.dtype(self.dtype_).type,

@@ -64,11 +64,18 @@ class EpochLoopMixin:
         checkpoint,
     ):
         """The epoch loop: train, track the stopping criterion, keep the best."""
+        # The weights early stopping restores: parameters and buffers
+        # (batch normalisation's running statistics go with their weights).
+        weights = self.network_.params + self.network_.buffers
         if early_stopping:
             (sequences, target, sample_weight), validation = self._split_validation(
                 sequences, target, sample_weight
             )
-            best_params = [p.copy() for p in self.network_.params]
+            best_weights = [w.copy() for w in weights]
+            if self._output_init == "zeros" and self.n_iter_ == 0:
+                # The untrained network (a constant: the training mean, for
+                # the regressor) is the first candidate.
+                self.best_validation_score_ = self._validation_score(*validation)
         data = TrainingData(
             sequences, target, sample_weight, per_step=self.return_sequences
         )
@@ -102,7 +109,7 @@ class EpochLoopMixin:
                 self.validation_scores_.append(score)
                 message += f", validation score={score:.6f}"
                 if score > self.best_validation_score_:
-                    best_params = [p.copy() for p in self.network_.params]
+                    best_weights = [w.copy() for w in weights]
                 stalled = self._update_no_improvement_count(
                     score, higher_is_better=True
                 )
@@ -121,8 +128,8 @@ class EpochLoopMixin:
             if stopped_by_callback or (stalled and max_epochs > 1):
                 break
         if early_stopping:
-            for param, best in zip(self.network_.params, best_params):
-                np.copyto(param, best)
+            for weight, best in zip(weights, best_weights):
+                np.copyto(weight, best)
         if max_epochs > 1 and not (stalled or diverged or stopped_by_callback):
             warnings.warn(
                 f"{type(self).__name__}: maximum iterations ({max_epochs}) reached "

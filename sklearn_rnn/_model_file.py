@@ -223,7 +223,7 @@ ADDED_PARAMS = {
     "learning_rate": "constant",
 }
 #: Fitted scalars added since, likewise.
-ADDED_SCALARS = {"_learning_rate_scale": 1.0}
+ADDED_SCALARS = {"_learning_rate_scale": 1.0, "downsample_": 1}
 
 
 def _estimator_from_params(cls, params):

@@ -34,7 +34,7 @@ PARAMETER_CONSTRAINTS = {
     "dense_layers": [tuple, list],
     "conv_filters": [tuple, list],
     "conv_kernel_sizes": [tuple, list],
-    "downsample": [Interval(Integral, 1, None, closed="left")],
+    "downsample": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "dense_activation": [StrOptions(set(ACTIVATIONS))],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
@@ -219,13 +219,14 @@ def architecture(params):
     return shape
 
 
-def parameters_doc(stratified, metric, per_step, own=""):
+def parameters_doc(stratified, metric, per_step, own="", untrained=""):
     """The numpydoc "Parameters" section shared by both estimators, followed by
     the documentation ``own`` of an estimator's own parameters."""
     return (
         _PARAMETERS_DOC.replace("<<stratified>>", stratified)
         .replace("<<metric>>", metric)
         .replace("<<per_step>>", per_step)
+        .replace("<<untrained>>", untrained)
         .rstrip("\n")
         + "\n"
         + own
@@ -294,6 +295,14 @@ _PARAMETERS_DOC = """\
     conv_kernel_sizes : tuple of int, default=()
         Kernel size (time steps) of each convolution, one per entry of
         ``conv_filters``.
+    downsample : int or "auto", default=1
+        Read the mean of every ``downsample`` consecutive valid steps as one
+        step (the piecewise aggregate approximation of time-series mining):
+        every layer then reads, and costs, that many times fewer steps.
+        "auto" picks the smallest factor that reads the median training
+        sequence in at most 128 steps (1 for token ids and with
+        ``return_sequences``); the factor chosen is ``downsample_``.
+        Padding is skipped, so pre- and post-padded sequences are read alike.
     dropout : float in [0, 1), default=0.0
         Dropout rate on the connections between layers (training only).
     bptt_truncate : int or None, default=None
@@ -387,8 +396,9 @@ _PARAMETERS_DOC = """\
         find the signal).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data<<stratified>>, stop when
-        its <<metric>> stalls, and restore the best weights.
+        its <<metric>> stalls, and restore the weights of the best epoch.<<untrained>>
     validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling, dropout and the validation split.
     verbose : bool or int, default=False

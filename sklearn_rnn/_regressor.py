@@ -72,6 +72,9 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     """
 
     _metric = staticmethod(r2_score)
+    # Untrained, the network predicts the training mean (the scaled target's
+    # 0): the candidate that early stopping compares every epoch with.
+    _output_init = "zeros"
     _score_dtype = np.float64
     _fitted_scalars = {
         **BASE_SCALARS,
@@ -240,5 +243,9 @@ ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
         "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
         "ragged list matching\n        ragged ``X``).",
         own=_SCALE_TARGET_DOC,
+        untrained=" The untrained network is\n        the first candidate: its output "
+        "layer starts at zero, so it\n        predicts the training mean (with "
+        "``scale_target``), and a fit\n        whose epochs all score worse on the "
+        "validation data predicts\n        that constant.",
     ),
 )

@@ -45,6 +45,7 @@ BASE_SCALARS = {
     "best_validation_score_": (Real, type(None)),
     "_no_improvement_count": (Integral,),
     "_learning_rate_scale": (Real,),
+    "downsample_": (Integral,),
 }
 #: 1-D array attributes of every estimator: name -> (dtype kinds, required).
 BASE_ARRAYS = {

@@ -46,6 +46,7 @@ def build_network(
     conv_filters=(),
     conv_kernel_sizes=(),
     downsample=1,
+    output_init=None,
     alpha=0.0,
     rng=None,
     dtype=np.float32,
@@ -92,6 +93,9 @@ def build_network(
     downsample : int
         Read the mean of every ``downsample`` steps (see
         :class:`~sklearn_rnn.nn.layers.Downsample`); 1 reads every step.
+    output_init : str or None
+        Initializer of the output layer's kernel: "zeros" makes the
+        untrained network's logits 0; None uses ``init``.
     alpha : float
         L2 penalty on weight matrices.
     rng : numpy.random.RandomState
@@ -191,5 +195,9 @@ def build_network(
         )
         input_size = units
     add_dropout()
-    layers.append(Dense(input_size, n_outputs, "identity", init, rng=rng, dtype=dtype))
+    layers.append(
+        Dense(
+            input_size, n_outputs, "identity", output_init or init, rng=rng, dtype=dtype
+        )
+    )
     return Network(layers, loss, alpha=alpha)

@@ -1,0 +1,42 @@
+"""``downsample``: how many steps of a long series the network reads as one."""
+
+import numpy as np
+
+#: With ``downsample="auto"``, the median training sequence is read in about
+#: this many steps (or fewer: shorter sequences are read step by step).
+AUTO_STEPS = 128
+
+
+def auto_downsample(lengths, target=AUTO_STEPS):
+    """The smallest factor that reads the median of ``lengths`` in at most
+    ``target`` steps (1 for sequences of at most ``target`` steps).
+
+    Examples
+    --------
+    >>> auto_downsample([100, 150, 1460]), auto_downsample([1460] * 3)
+    (2, 12)
+    """
+    return max(1, -(-int(np.median(lengths)) // target))
+
+
+class DownsamplingMixin:
+    """``_fit_downsampling``: the fitted ``downsample_`` of a new network."""
+
+    def _fit_downsampling(self, sequences):
+        """Set ``downsample_`` from the ``downsample`` hyperparameter and the
+        training sequences' lengths (valid steps)."""
+        if self.downsample != "auto":
+            if self.downsample > 1 and self.return_sequences:
+                raise ValueError(
+                    f"downsample={self.downsample} cannot be used with "
+                    "return_sequences=True: per-step outputs need every step. "
+                    "Use downsample=1."
+                )
+            self.downsample_ = self.downsample
+            return
+        if self.embedding_dim is not None or self.return_sequences:
+            self.downsample_ = 1  # token ids, per-step outputs: every step
+            return
+        values, mask = sequences
+        lengths = np.full(len(values), values.shape[1]) if mask is None else mask.sum(1)
+        self.downsample_ = auto_downsample(lengths)
