@@ -15,6 +15,8 @@ from ._inference import InferenceMixin
 from ._input_scaling import InputScalingMixin
 from ._params import PARAMETER_CONSTRAINTS, architecture, check_dense_layers
 from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
+from ._text_values import check_not_text
+from ._training import normalized_sample_weight
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
@@ -180,19 +182,22 @@ class BaseScratchRNN(
         with Transaction(self) as transaction:
             fresh = self._starts_afresh(incremental)
             sequences = self._validate_input(X, reset=fresh)
+            if sample_weight is not None:
+                check_not_text(sample_weight, "sample_weight")
             sample_weight = _check_sample_weight(
                 sample_weight,
                 sequences.values,
                 dtype=np.float64,
                 ensure_non_negative=True,
             )
-            target, n_outputs, loss = self._encode_targets(
-                y, sequences, fresh, classes, sample_weight
-            )
             if sample_weight.sum() <= 0:
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
+            sample_weight = normalized_sample_weight(sample_weight)
+            target, n_outputs, loss = self._encode_targets(
+                y, sequences, fresh, classes, sample_weight
+            )
             if fresh:
                 self._fit_input_scaling(sequences, sample_weight)
             sequences = self._scale_input(sequences, X)

@@ -11,7 +11,7 @@ from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
 from ._params import parameters_doc
 from ._state import BASE_ARRAYS, BASE_SCALARS
-from ._targets import check_target_length, per_step_target
+from ._targets import check_label_types, check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
 from .persistence import register_model_class
 
@@ -109,6 +109,8 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         -------
         self
         """
+        if classes is not None:
+            check_label_types(classes, name="classes")
         if (
             not hasattr(self, "classes_")
             and classes is None
@@ -140,6 +142,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
                 y = column_or_1d(y, warn=True)
             check_target_length(y, sequences)
             labels = y
+        check_label_types(labels)
         check_classification_targets(labels)
         if reset:
             binarizer = LabelBinarizer()

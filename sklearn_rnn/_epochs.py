@@ -32,6 +32,18 @@ class EpochLoopMixin:
             stratify=stratify,
         )
         train, val = split[0::2], split[1::2]
+        for part, weights, use in (
+            ("training", train[2], "learn from"),
+            ("validation", val[2], "score"),
+        ):
+            if not weights.sum() > 0:
+                raise ValueError(
+                    f"early_stopping: every sample of the {part} split "
+                    f"(validation_fraction={self.validation_fraction}) has "
+                    f"sample_weight 0, leaving nothing to {use}. Give more samples "
+                    "a positive sample_weight, or change validation_fraction or "
+                    "random_state."
+                )
 
         def as_sequences(part):
             return Sequences(part[0], None if mask is None else part[3])

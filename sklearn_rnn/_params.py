@@ -15,8 +15,9 @@ import inspect
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Options, StrOptions
 
+from ._constraints import Number
 from .nn.activations import ACTIVATIONS
 from .nn.cells import CELLS
 from .nn.initializers import INITIALIZERS
@@ -25,39 +26,39 @@ from .nn.optimizers import OPTIMIZERS
 
 PARAMETER_CONSTRAINTS = {
     "cell": [StrOptions(set(CELLS))],
-    "hidden_size": [Interval(Integral, 1, None, closed="left")],
-    "num_layers": [Interval(Integral, 1, None, closed="left")],
+    "hidden_size": [Number(Integral, 1, None, closed="left")],
+    "num_layers": [Number(Integral, 1, None, closed="left")],
     "bidirectional": ["boolean"],
     "activation": [StrOptions(set(ACTIVATIONS))],
     "pooling": [StrOptions(set(POOLINGS))],
     "return_sequences": ["boolean"],
     "dense_layers": [tuple, list],
     "dense_activation": [StrOptions(set(ACTIVATIONS))],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-    "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
-    "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-    "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
-    "mask_value": [Real, None],
+    "dropout": [Number(Real, 0, 1, closed="left")],
+    "bptt_truncate": [Number(Integral, 1, None, closed="left"), None],
+    "embedding_dim": [Number(Integral, 1, None, closed="left"), None],
+    "vocab_size": [Number(Integral, 2, None, closed="left"), None],
+    "mask_value": [Number(Real, None, None, closed="neither"), None],
     "scale_input": ["boolean"],
     "init": [StrOptions(set(INITIALIZERS))],
     "recurrent_init": [StrOptions(set(INITIALIZERS))],
     "solver": [StrOptions(set(OPTIMIZERS))],
-    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-    "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
-    "momentum": [Interval(Real, 0, 1, closed="left")],
-    "beta_1": [Interval(Real, 0, 1, closed="left")],
-    "beta_2": [Interval(Real, 0, 1, closed="left")],
-    "epsilon": [Interval(Real, 0, None, closed="neither")],
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "recurrent_max_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate_init": [Number(Real, 0, None, closed="neither")],
+    "learning_rate_decay": [Number(Real, 0, 1, closed="right")],
+    "momentum": [Number(Real, 0, 1, closed="left")],
+    "beta_1": [Number(Real, 0, 1, closed="left")],
+    "beta_2": [Number(Real, 0, 1, closed="left")],
+    "epsilon": [Number(Real, 0, None, closed="neither")],
+    "alpha": [Number(Real, 0, None, closed="left")],
+    "clip_norm": [Number(Real, 0, None, closed="neither"), None],
+    "recurrent_max_norm": [Number(Real, 0, None, closed="neither"), None],
+    "batch_size": [StrOptions({"auto"}), Number(Integral, 1, None, closed="left")],
+    "max_iter": [Number(Integral, 1, None, closed="left")],
     "shuffle": ["boolean"],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Number(Real, 0, None, closed="left")],
+    "n_iter_no_change": [Number(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean"],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "validation_fraction": [Number(Real, 0, 1, closed="neither")],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],

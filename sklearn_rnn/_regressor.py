@@ -12,6 +12,7 @@ from ._callbacks import with_callbacks
 from ._params import parameters_doc, with_own_parameters
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
+from ._text_values import check_not_text
 from .nn.losses import SquaredError
 from .persistence import register_model_class
 
@@ -120,6 +121,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
+        check_not_text(y, "y")
         if self.return_sequences:
             with np.errstate(over="ignore", invalid="ignore"):
                 y, _ = per_step_target(y, sequences, dtype=self.dtype_)

@@ -13,7 +13,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import is_ragged, pad_ragged
+from ._constraints import Number
+from ._ragged import is_ragged, pad_ragged
 
 __all__ = ["SequenceScaler"]
 
@@ -59,7 +60,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "mask_value": [Real, None],
+        "mask_value": [Number(Real, None, None, closed="neither"), None],
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
     }

@@ -11,13 +11,13 @@ from sklearn.base import (
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import (
     HasMethods,
-    Interval,
     Options,
     StrOptions,
     validate_parameter_constraints,
     validate_params,
 )
 
+from .._constraints import Number
 from ._analysis import encode_documents
 
 #: Parameters passed unchanged to the scikit-learn vectorizer that builds the analyzer.
@@ -61,7 +61,7 @@ class _IntegerDtype(Options):
 @validate_params(
     {
         "sequences": [HasMethods("__iter__")],
-        "maxlen": [Interval(Integral, 0, None, closed="left"), None],
+        "maxlen": [Number(Integral, 0, None, closed="left"), None],
         "dtype": "no_validation",
         "padding": [_SIDES],
         "truncating": [_SIDES],
