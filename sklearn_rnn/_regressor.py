@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._input_scaling import step_moments
 from ._params import parameters_doc, with_own_parameters
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
@@ -148,8 +149,14 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
                 f"y has {target.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        target = (target - self.y_mean_) / self.y_scale_
-        return target.astype(self.dtype_, copy=False), self.n_outputs_, SquaredError()
+        with np.errstate(over="ignore", invalid="ignore"):
+            target = ((target - self.y_mean_) / self.y_scale_).astype(self.dtype_)
+        if not np.isfinite(target).all():
+            raise ValueError(
+                f"y cannot be standardised in {self.dtype_}: its values (up to "
+                f"{np.abs(y).max():g}) minus their mean overflow. Rescale y."
+            )
+        return target, self.n_outputs_, SquaredError()
 
     def _fit_target_scaling(self, target, sequences, sample_weight):
         """Weighted mean and standard deviation of each output over the valid targets.
@@ -157,20 +164,20 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         The network learns standardised targets (unit scale, whatever the
         units of ``y``), and ``predict`` maps its outputs back.  A constant
         output keeps scale 1.  ``partial_fit`` keeps the first call's figures.
+        The figures are computed as the input's are (:func:`step_moments`:
+        per step with ``return_sequences``, padding left out), without
+        overflow for targets of any finite size.
         """
         n_outputs = target.shape[-1]
         if not self.scale_target:
             self.y_mean_, self.y_scale_ = np.zeros(n_outputs), np.ones(n_outputs)
             return
-        rows = target.reshape(-1, n_outputs).astype(np.float64)
-        weights = np.ones(len(target)) if sample_weight is None else sample_weight
         if self.return_sequences:  # one weight per step, 0 on padding
-            mask = sequences.mask
-            steps = np.ones(target.shape[:2]) if mask is None else mask
-            weights = (steps * weights[:, None]).ravel()
-        self.y_mean_ = np.average(rows, axis=0, weights=weights)
-        scale = np.sqrt(np.average((rows - self.y_mean_) ** 2, axis=0, weights=weights))
-        self.y_scale_ = np.where(scale > 0, scale, 1.0)
+            mean, std, _ = step_moments(target, sequences.mask, sample_weight)
+        else:
+            mean, std, _ = step_moments(target[:, None], None, sample_weight)
+        self.y_mean_ = mean
+        self.y_scale_ = np.where(std > 0, std, 1.0)
 
     def _target_encoding(self):
         if self.n_outputs_ < 1:
@@ -195,8 +202,15 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
             Or per time step, (n_samples, n_timesteps[, n_outputs]).
         """
         output = self._network_output(X).astype(np.float64)
-        output *= self.y_scale_
-        output += self.y_mean_
+        with np.errstate(over="ignore", invalid="ignore"):
+            output *= self.y_scale_
+            output += self.y_mean_
+        if not np.isfinite(output).all():
+            raise ValueError(
+                "The predictions overflow float64 when mapped back to the units of "
+                f"y (y_scale_ up to {self.y_scale_.max():g}): the targets were too "
+                "large. Rescale y before fitting."
+            )
         return output[..., 0] if self._single_output else output
 
     def score(self, X, y, sample_weight=None):

@@ -98,6 +98,10 @@ def divergence_message(what, estimator):
     "weights"); ``estimator`` supplies the current hyperparameters.
     """
     fixes = [f"lower learning_rate_init (now {estimator.learning_rate_init:g})"]
+    if not estimator.scale_input and estimator.embedding_dim is None:
+        fixes.append("scale_input=True (large raw inputs overflow)")
+    if getattr(estimator, "scale_target", True) is False:  # regressors
+        fixes.append("scale_target=True (large raw targets overflow)")
     if estimator.clip_norm is None:
         fixes.append("set clip_norm (e.g. 1.0)")
     elif estimator.clip_norm > 1.0:
