@@ -299,8 +299,9 @@ class BaseScratchRNN(
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
-    def _optimizer_options(self):
-        """The optimizer's settings from the hyperparameters (its schedule included)."""
+    def _optimizer_options(self, solver=None):
+        """The settings of ``solver``'s optimizer (default: the ``solver``
+        hyperparameter's) from the hyperparameters, its schedule included."""
         schedule = {
             "initial_learning_rate": self.learning_rate_init,
             "decay": self.learning_rate_decay,
@@ -318,14 +319,16 @@ class BaseScratchRNN(
                     "epsilon": self.epsilon,
                 },
                 "rprop": {},
-            }[self.solver]
+            }[solver or self.solver]
         )
 
-    def _make_optimizer(self):
-        optimizer = OPTIMIZERS[self.solver](
+    def _make_optimizer(self, solver=None):
+        """A new optimizer of the network's weights; ``solver`` defaults to the
+        hyperparameter (a model file names the one the weights were trained with)."""
+        optimizer = OPTIMIZERS[solver or self.solver](
             self.network_.params, learning_rate=self.learning_rate_init
         )
-        vars(optimizer).update(self._optimizer_options())
+        vars(optimizer).update(self._optimizer_options(solver))
         return optimizer
 
     def _continue_training(self):

@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
@@ -292,7 +292,8 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         -------
         float
         """
-        if not self.return_sequences:
+        check_is_fitted(self, "network_")
+        if not self._architecture["return_sequences"]:
             return super().score(X, y, sample_weight)
         return self._per_step_score(X, y, sample_weight)
 

@@ -80,7 +80,7 @@ class InferenceMixin(TransformerMixin):
 
     def _weighted_metric(self, truth, predicted, sample_weight, sequences):
         """The metric over samples, or over valid time steps with return_sequences."""
-        if not self.return_sequences:
+        if not self._architecture["return_sequences"]:
             return self._metric(truth, predicted, sample_weight=sample_weight)
         values, mask = sequences
         valid = np.ones(values.shape[:2], bool) if mask is None else mask
@@ -118,7 +118,7 @@ class InferenceMixin(TransformerMixin):
         """
         check_is_fitted(self, "network_")
         if (
-            self.return_sequences
+            self._architecture["return_sequences"]
             and _get_output_config("transform", self)["dense"] != "default"
         ):
             raise ValueError(

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._params import check_dense_layers
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
+from .nn.optimizers import OPTIMIZERS
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
 FORMAT_VERSION = 2
@@ -109,8 +110,12 @@ class ModelFileReader:
             raise ValueError("feature_names_in does not match n_features_in_")
         else:
             est.feature_names_in_ = names.astype(object)
-        if est.early_stopping and est.validation_scores_ is None:
-            raise ValueError("early stopping needs validation_scores_")
+        # early_stopping may have been set after fit: the curve starts later
+        if (est.validation_scores_ is None) != (est.best_validation_score_ is None):
+            raise ValueError(
+                "validation_scores_ and best_validation_score_ must be both None "
+                "or both set"
+            )
         est._check_input_scaling()
 
     def _check_size(self, est, n_outputs):
@@ -128,13 +133,20 @@ class ModelFileReader:
             )
 
     def _restore_weights(self, est, optimizer_state):
+        # The optimizer the weights were trained with: a solver changed with
+        # set_params after fit takes over at the next call, as in memory.
+        slots = (
+            optimizer_state.get("slots") if isinstance(optimizer_state, dict) else None
+        )
+        solver = next(
+            (name for name, cls in OPTIMIZERS.items() if list(cls.slots) == slots),
+            None,
+        )
+        if solver is None:
+            raise ValueError(f"the optimizer slots {slots!r} match no solver")
+        if solver != est.solver:
+            est._optimizer = est._make_optimizer(solver)
         network, optimizer = est.network_, est._optimizer
-        if not isinstance(optimizer_state, dict) or optimizer_state.get(
-            "slots"
-        ) != list(optimizer.state):
-            raise ValueError(
-                f"the optimizer state does not match solver={est.solver!r}"
-            )
         iterations = optimizer_state.get("iterations")
         if (
             not isinstance(iterations, int)

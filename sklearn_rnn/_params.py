@@ -70,8 +70,9 @@ PARAMETER_CONSTRAINTS = {
 }
 
 #: Hyperparameters that shape the network, or how it reads ``X``
-#: (``data_format``): a warm start or partial_fit cannot continue with a
-#: network built with other values.
+#: (``data_format``, ``mask_value``): a warm start or partial_fit cannot
+#: continue with a network built with other values, and predictions use the
+#: values it was built with.
 ARCHITECTURE_PARAMS = (
     "cell",
     "hidden_size",
@@ -86,6 +87,7 @@ ARCHITECTURE_PARAMS = (
     "vocab_size",
     "dtype",
     "data_format",
+    "mask_value",
     "scale_input",
 )
 
@@ -194,7 +196,8 @@ _PARAMETERS_DOC = """\
         more than 1 GiB is refused with a ValueError (pass ``vocab_size``).
     mask_value : float or None, default=None
         Time steps whose features all equal this value are padding (masked),
-        as Keras' ``Masking`` layer does.
+        as Keras' ``Masking`` layer does. A fitted estimator masks with the
+        value it was fitted with.
     scale_input : bool, default=True
         Standardise each input feature inside the estimator: its mean and
         standard deviation over every valid time step of the first fit's
@@ -259,7 +262,7 @@ _PARAMETERS_DOC = """\
         ``num_layers``, ``bidirectional``, ``activation``, ``pooling``,
         ``return_sequences``, ``dense_layers``, ``dense_activation``,
         ``embedding_dim``, ``vocab_size``, ``dtype``, ``data_format``,
-        ``scale_input``, or
+        ``mask_value``, ``scale_input``, or
         ``dropout`` from or to 0) changed since, a new network is trained
         instead, with a warning (``partial_fit`` raises a ValueError instead).
     dtype : {"auto", "float32", "float64"}, default="auto"

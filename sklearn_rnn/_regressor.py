@@ -5,7 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
@@ -226,7 +226,8 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         -------
         float
         """
-        if not self.return_sequences:
+        check_is_fitted(self, "network_")
+        if not self._architecture["return_sequences"]:
             return super().score(X, y, sample_weight)
         return self._per_step_score(X, y, sample_weight)
 

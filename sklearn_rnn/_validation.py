@@ -259,7 +259,9 @@ class SequenceInputMixin:
                 reset=reset,
                 token_ids=embedding_dim is not None,
                 dtype=dtype.type,
-                mask_value=self.mask_value,
+                mask_value=(
+                    self.mask_value if reset else self._architecture["mask_value"]
+                ),
                 data_format=(
                     self.data_format if reset else self._architecture["data_format"]
                 ),
