@@ -262,27 +262,34 @@ class BaseScratchRNN(
         )
         return True
 
+    def _weight_shapes(self):
+        """The arguments of ``build_network`` that size its weights (model files
+        count them with ``count_parameters`` before building)."""
+        return dict(
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dense_layers=tuple(self.dense_layers),
+            vocab_size=self.vocab_size_,
+            embedding_dim=self.embedding_dim,
+        )
+
     def _build(self, n_outputs, loss, rng):
         """A new network and optimizer for the current hyperparameters."""
         self.network_ = build_network(
             self.n_step_features_,
             n_outputs,
             loss,
-            cell=self.cell,
-            hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
+            **self._weight_shapes(),
             activation=self.activation,
             init=self.init,
             recurrent_init=self.recurrent_init,
             pooling=self.pooling,
             return_sequences=self.return_sequences,
-            dense_layers=tuple(self.dense_layers),
             dense_activation=self.dense_activation,
             dropout=self.dropout,
             bptt_truncate=self.bptt_truncate,
-            vocab_size=self.vocab_size_,
-            embedding_dim=self.embedding_dim,
             alpha=self.alpha,
             rng=rng,
             dtype=np.dtype(self.dtype_).type,

@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_rnn.nn import SoftmaxCrossEntropy, SquaredError, build_network
+from sklearn_rnn.nn import (
+    SoftmaxCrossEntropy,
+    SquaredError,
+    build_network,
+    count_parameters,
+)
 
 
 def build(**options):
@@ -192,3 +197,36 @@ def test_sparse_rows_name_the_embedding_rows_a_batch_used():
     untouched = np.setdiff1d(np.arange(10), [3, 5])
     assert not net.grads[0][untouched].any()
     assert net.grads[0][[3, 5]].any(axis=1).all()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("num_layers", [1, 3])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"dense_layers": (5, 7), "pooling": "max"},
+        {"embedding_dim": 6, "vocab_size": 11, "return_sequences": True},
+        {"dropout": 0.5, "dense_layers": (2,)},
+    ],
+)
+def test_count_parameters_is_the_size_of_the_built_network(
+    cell, bidirectional, num_layers, options
+):
+    """The rule model files are bounded by: the product of every layer's
+    widths, gates and directions, counted without building."""
+    shape = dict(cell=cell, num_layers=num_layers, bidirectional=bidirectional)
+    net = build(**shape, **options)  # hidden_size 4
+    counted = count_parameters(
+        3,
+        2,
+        hidden_size=4,
+        **shape,
+        **{
+            k: v
+            for k, v in options.items()
+            if k in ("dense_layers", "vocab_size", "embedding_dim")
+        },
+    )
+    assert counted == sum(param.size for param in net.params)
