@@ -23,28 +23,49 @@ PREDICT_CHUNK_BYTES = 64 * 2**20
 class InferenceMixin(TransformerMixin):
     """``transform``, ``get_feature_names_out`` and the helpers of ``predict``."""
 
+    def _working_bytes(self, n_steps):
+        """An upper bound on the memory one sequence of ``n_steps`` steps
+        takes in a forward pass: every layer's buffers counted at once,
+        from every layer's width.
+
+        The input chunk (standardised or embedded, and reversed for a
+        backward direction); per recurrent layer and direction, each step's
+        gate pre-activations, states, output and concatenation; pooling
+        temporaries; each dense layer's output (per step with
+        ``return_sequences``), its activation and the output layer's
+        probabilities.
+        """
+        built = self._architecture  # not get_params(): set_params may have changed it
+        cell = CELLS[built["cell"]]
+        directions = 2 if built["bidirectional"] else 1
+        hidden = directions * built["hidden_size"]
+        width_in = built["embedding_dim"] or self.n_step_features_
+        floats = 2 * n_steps * width_in
+        floats += (
+            built["num_layers"] * n_steps * hidden * (cell.gates + cell.state_size + 2)
+        )
+        floats += 2 * n_steps * hidden  # pooling (masked copies, weights)
+        dense_steps = n_steps if built["return_sequences"] else 1
+        n_outputs = self.network_.layers[-1].W.shape[1]
+        floats += 3 * dense_steps * sum((*built["dense_layers"], n_outputs))
+        return floats * np.dtype(self.dtype_).itemsize
+
     def _predict_chunks(self, sequences, output, scaled=False):
         """Run ``output(network, x, mask)`` over chunks of ``sequences``.
 
-        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES``); each
-        is standardised as the network was trained (``scale_input``) unless
-        ``scaled`` (training data already are); the results are concatenated
-        batch-major.
+        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES`` and
+        :meth:`_working_bytes`; one sequence whose working memory alone
+        exceeds the budget is a chunk of its own); each is standardised as
+        the network was trained (``scale_input``) unless ``scaled`` (training
+        data already are); the results are written batch-major into one
+        output array.
         """
         values, mask = sequences
         n, t = values.shape[:2]
-        built = self._architecture  # not get_params(): set_params may have changed it
-        gates = CELLS[built["cell"]].gates  # a step's buffers are G*H wide
-        width = max(
-            values.shape[2] if values.ndim == 3 else built["embedding_dim"],
-            gates * built["hidden_size"] * (2 if built["bidirectional"] else 1),
-        )
-        layers = len(self.network_.layers)
-        itemsize = np.dtype(self.dtype_).itemsize
-        rows = max(1, PREDICT_CHUNK_BYTES // (t * width * layers * itemsize))
-        parts = []
-        small = min(n, rows) * built["hidden_size"] <= SINGLE_THREAD_STEP_SIZE
-        with single_blas_thread(small):
+        rows = max(1, PREDICT_CHUNK_BYTES // self._working_bytes(t))
+        result = None
+        small = min(n, rows) * self._architecture["hidden_size"]
+        with single_blas_thread(small <= SINGLE_THREAD_STEP_SIZE):
             for chunk in gen_batches(n, rows):
                 # A time-major view, not a copy: the engine reads any strides
                 # (B256 T100 D32 float32: the copy took 0.6 ms of a 4.7 ms
@@ -53,8 +74,11 @@ class InferenceMixin(TransformerMixin):
                 x = np.swapaxes(part, 0, 1)
                 m = None if mask is None else np.ascontiguousarray(mask[chunk].T)
                 out = output(self.network_, x, m)
-                parts.append(np.swapaxes(out, 0, 1) if out.ndim == 3 else out)
-        return np.concatenate(parts) if parts else np.empty((0,))
+                out = np.swapaxes(out, 0, 1) if out.ndim == 3 else out
+                if result is None:
+                    result = np.empty((n,) + out.shape[1:], dtype=out.dtype)
+                result[chunk] = out
+        return result if result is not None else np.empty((0,))
 
     def _predictions(self, sequences, scaled=False):
         """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step.
