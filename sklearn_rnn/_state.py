@@ -134,13 +134,15 @@ class Transaction:
 
     Entered before anything changes, it remembers the estimator's attributes
     (references only: new objects replace old ones, old ones are not
-    mutated) and the random generator's state; :meth:`protect` is called
-    once the network and optimizer that training will change in place are
-    known, and takes a :class:`~sklearn_rnn.nn.checkpoint.Checkpoint` of
-    them.  If the block raises (KeyboardInterrupt included), every value is
-    put back in place, so the optimizer stays bound to the network's arrays,
-    and hyperparameters are never touched.  The cost is what the call
-    changes, never a copy of the whole model.
+    mutated) and the random generators' states (the fitted one, and a
+    ``RandomState`` given as ``random_state``, which a new fit draws from);
+    :meth:`protect` is called once the network and optimizer that training
+    will change in place are known, and takes a
+    :class:`~sklearn_rnn.nn.checkpoint.Checkpoint` of them.  If the block
+    raises (KeyboardInterrupt included), every value is put back in place,
+    so the optimizer stays bound to the network's arrays, and
+    hyperparameters are never touched.  The cost is what the call changes,
+    never a copy of the whole model.
     """
 
     def __init__(self, estimator):
@@ -157,8 +159,16 @@ class Transaction:
         for name in LIST_ATTRIBUTES:
             if isinstance(self.saved.get(name), list):
                 self.saved[name] = list(self.saved[name])
-        rng = self.saved.get("_random_state")
-        self.rng_state = None if rng is None else rng.get_state()
+        # The generators a call may draw from: the fitted one, and a
+        # RandomState instance given as random_state (a new fit draws from it).
+        self.generators = [
+            (rng, rng.get_state())
+            for rng in {
+                id(rng): rng
+                for rng in (self.saved.get("_random_state"), est.random_state)
+                if isinstance(rng, np.random.RandomState)
+            }.values()
+        ]
         return self
 
     def protect(self, network, optimizer):
@@ -181,8 +191,8 @@ class Transaction:
         est = self.estimator
         if self.checkpoint is not None:
             self.checkpoint.restore()
-        if self.rng_state is not None:
-            self.saved["_random_state"].set_state(self.rng_state)
+        for rng, state in self.generators:
+            rng.set_state(state)
         hyperparameters = est._get_param_names()
         for key in list(vars(est)):
             if (

@@ -188,6 +188,46 @@ def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(data, monkeypatch):
     assert_array_equal(clf.predict_proba(X), clean.predict_proba(X))
 
 
+@pytest.mark.parametrize("fits_before", [0, 1])
+def test_an_interrupted_fit_leaves_a_random_state_instance_as_it_was(
+    data, monkeypatch, fits_before
+):
+    """The generator given as random_state was consumed by an interrupted
+    first fit, so the refit was not the uninterrupted fit."""
+    X, y = data
+    params = {**SMALL, "max_iter": 2}
+    params.pop("random_state")
+
+    def fitted(clf, n_fits):
+        for _ in range(n_fits):
+            clf.fit(X, y)
+        return clf
+
+    generator = np.random.RandomState(0)
+    clean = fitted(
+        ScratchRNNClassifier(random_state=generator, **params), 1 + fits_before
+    )
+    generator = np.random.RandomState(0)
+    clf = fitted(ScratchRNNClassifier(random_state=generator, **params), fits_before)
+    before = generator.get_state()[1].copy()
+    calls = []
+    original = training.clip_by_global_norm
+
+    def interrupt_on_the_fifth_batch(*args):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return original(*args)
+
+    monkeypatch.setattr(training, "clip_by_global_norm", interrupt_on_the_fifth_batch)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    assert_array_equal(generator.get_state()[1], before)
+    clf.fit(X, y)
+    assert_array_equal(clf.predict_proba(X), clean.predict_proba(X))
+
+
 def test_interrupts_every_50_microseconds_never_strip_hyperparameters(data):
     X, y = data
     estimators = [
