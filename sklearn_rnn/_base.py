@@ -14,7 +14,7 @@ from ._epochs import EpochLoopMixin
 from ._inference import InferenceMixin
 from ._input_scaling import InputScalingMixin
 from ._params import PARAMETER_CONSTRAINTS, architecture, check_dense_layers
-from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
+from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
 from ._text_values import check_not_text
 from ._training import normalized_sample_weight
 from ._validation import SequenceInputMixin
@@ -26,6 +26,7 @@ from .persistence import PersistenceMixin
 
 
 class BaseScratchRNN(
+    CommittedPickleMixin,
     PersistenceMixin,
     InputScalingMixin,
     SequenceInputMixin,

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._concurrency import reads_committed_state, trains_alone
 from ._params import parameters_doc
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_label_types, check_target_length, per_step_target
@@ -73,6 +74,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
     _fitted_scalars = {**BASE_SCALARS, "_y_type": (str,)}
     _fitted_arrays = {**BASE_ARRAYS, "classes_": ("biufU", True)}
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -94,6 +96,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -231,6 +234,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             return (output[..., 0] > 0.5).astype(int)
         return (output > 0.5).astype(int)
 
+    @reads_committed_state
     def predict(self, X):
         """Predicted labels of each sequence (or each step with ``return_sequences``).
 
@@ -247,6 +251,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             return indices
         return self.classes_[indices]
 
+    @reads_committed_state
     def predict_proba(self, X):
         """Class probabilities.
 
@@ -265,6 +270,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
             output = np.concatenate([1.0 - output, output], axis=-1)
         return output.astype(np.float64, copy=False)
 
+    @reads_committed_state
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 
@@ -279,6 +285,7 @@ class ScratchRNNClassifier(ClassifierMixin, BaseScratchRNN):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    @reads_committed_state
     def score(self, X, y, sample_weight=None):
         """Mean accuracy (over valid time steps with ``return_sequences``).
 

@@ -2,7 +2,8 @@
 
 Inference writes nothing to the estimator or its layers, so predicting from
 one thread while another thread trains neither crashes the training nor
-changes what it learns.
+changes what it learns; the public methods read the committed state (see
+:mod:`sklearn_rnn._concurrency`), never a call's half-trained weights.
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.utils import gen_batches
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
+from ._concurrency import reads_committed_state
 from ._targets import per_step_target
 from .exceptions import TrainingDivergedError
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
@@ -124,6 +126,7 @@ class InferenceMixin(TransformerMixin):
         y, _ = per_step_target(y, sequences, dtype=self._score_dtype)
         return self._weighted_metric(y, self.predict(X), sample_weight, sequences)
 
+    @reads_committed_state
     def transform(self, X):
         """The pooled hidden representation of each sequence.
 
@@ -153,6 +156,7 @@ class InferenceMixin(TransformerMixin):
         sequences = self._validate_input(X, reset=False)
         return self._predict_chunks(sequences, lambda net, x, m: net.features(x, m))
 
+    @reads_committed_state
     def get_feature_names_out(self, input_features=None):
         """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``...
 

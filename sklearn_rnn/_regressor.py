@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._concurrency import reads_committed_state, trains_alone
 from ._input_scaling import step_moments
 from ._params import parameters_doc, with_own_parameters
 from ._state import BASE_ARRAYS, BASE_SCALARS
@@ -87,6 +88,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     }
     __init__ = with_own_parameters(BaseScratchRNN.__init__, scale_target=True)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -106,6 +108,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -189,6 +192,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
             target, self._predictions(sequences, scaled=True), sample_weight, sequences
         )
 
+    @reads_committed_state
     def predict(self, X):
         """Predicted targets.
 
@@ -213,6 +217,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
             )
         return output[..., 0] if self._single_output else output
 
+    @reads_committed_state
     def score(self, X, y, sample_weight=None):
         """R² of the predictions (over valid time steps with ``return_sequences``).
 

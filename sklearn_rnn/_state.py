@@ -25,11 +25,13 @@ Examples
 ['0.GRU.bias', '0.GRU.kernel']
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 
 from ._callbacks import CALLBACK_ATTRIBUTES
+from ._concurrency import SNAPSHOT_ATTRIBUTE, committed_state, guard_of, snapshot
 from .nn.checkpoint import Checkpoint
 
 #: Scalar fitted attributes of every estimator: name -> allowed types.
@@ -119,6 +121,47 @@ def weight_arrays(network, optimizer):
     return weights
 
 
+def frozen(attributes):
+    """``attributes`` (an estimator's ``__dict__``) with a copy of everything
+    training changes in place: the weights, the optimizer's slots and
+    scalars, the random generator, the training curves.  Pickling reads
+    the values after ``__getstate__`` has returned, when a training call in
+    another thread may be changing the originals.
+
+    The copies stay bound: the optimizer's parameters are the network's.
+    """
+    attributes = dict(attributes)
+    network, optimizer = attributes.get("network_"), attributes.get("_optimizer")
+    if network is not None:
+        params = [np.array(param) for param in network.params]  # materialised
+        attributes["network_"] = network.with_params(params)
+        if optimizer is not None:
+            optimizer = attributes["_optimizer"] = copy.copy(optimizer)
+            optimizer.params = params
+            optimizer.state = {
+                name: [np.array(slot) for slot in slots]
+                for name, slots in optimizer.state.items()
+            }
+    for name in ("_random_state", *LIST_ATTRIBUTES):
+        if attributes.get(name) is not None:
+            attributes[name] = copy.deepcopy(attributes[name])
+    return attributes
+
+
+class CommittedPickleMixin:
+    """Pickles (and deep copies) hold a committed state: while another thread
+    trains, the state before its call (see :mod:`sklearn_rnn._concurrency`).
+    The weights and optimizer slots are copied (:func:`frozen`): pickling
+    reads them after ``__getstate__`` returns, when a training call may have
+    begun."""
+
+    def __getstate__(self):
+        with committed_state(self) as state:
+            attributes = frozen(super(CommittedPickleMixin, state).__getstate__())
+        attributes.pop(SNAPSHOT_ATTRIBUTE, None)
+        return attributes
+
+
 def _plain(value):
     if isinstance(value, np.generic):
         value = value.item()
@@ -143,6 +186,13 @@ class Transaction:
     so the optimizer stays bound to the network's arrays, and
     hyperparameters are never touched.  The cost is what the call changes,
     never a copy of the whole model.
+
+    It also publishes what readers in other threads see until the call ends
+    (see :mod:`sklearn_rnn._concurrency`): on entry, a snapshot of the
+    attributes it keeps; from :meth:`protect` on, with the weights and
+    optimizer slots as the checkpoint keeps them.  Each publication waits
+    until no reader reads an older state, so nothing a reader reads is
+    changed under it.
     """
 
     def __init__(self, estimator):
@@ -169,22 +219,35 @@ class Transaction:
                 if isinstance(rng, np.random.RandomState)
             }.values()
         ]
+        self.committed = dict(self.saved)
+        if self.saved.get("_random_state") is not None:  # training draws from it
+            self.committed["_random_state"] = copy.deepcopy(self.saved["_random_state"])
+        self.guard = guard_of(est)
+        self.guard.publish(snapshot(est, self.committed))
         return self
 
     def protect(self, network, optimizer):
         """Checkpoint ``optimizer``'s arrays (the network's weights) before training."""
         self.checkpoint = Checkpoint(optimizer, row_sparse=list(network.sparse_rows))
+        if self.committed.get("network_") is network:  # to be trained in place
+            params, committed_optimizer = self.checkpoint.committed()
+            view = network.with_params(params)
+            changes = {"network_": view}
+            if self.committed.get("_optimizer") is optimizer:
+                changes["_optimizer"] = committed_optimizer
+            self.guard.publish(snapshot(self.estimator, {**self.committed, **changes}))
         return self.checkpoint
 
     def __exit__(self, exc_type, exc, traceback):
-        if exc_type is None:
-            return False
-        while True:  # an interrupt during the undo is absorbed: undo again
-            try:
-                self._undo()
-                break
-            except KeyboardInterrupt:
-                continue
+        if exc_type is not None:
+            while True:  # an interrupt during the undo is absorbed: undo again
+                try:
+                    self._undo()
+                    break
+                except KeyboardInterrupt:
+                    continue
+        # Readers read the estimator again (the snapshot's readers may finish).
+        self.guard.publish(None, wait=False)
         return False
 
     def _undo(self):

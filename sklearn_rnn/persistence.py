@@ -55,6 +55,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._concurrency import committed_state
 from ._model_archive import MAX_ENTRIES, open_archive, write_atomically
 from ._model_file import FORMAT_VERSION, MAGIC, ModelFileReader
 from ._params import architecture
@@ -132,6 +133,15 @@ def save_model(estimator, path):
             f"save_model stores {' and '.join(sorted(_CLASSES))} estimators "
             f"only; got {type(estimator).__qualname__}."
         )
+    # The committed state, read until written: a training call in another
+    # thread changes nothing of it before the file is complete.
+    with committed_state(estimator) as state:
+        arrays = _file_arrays(state, name)
+        write_atomically(path, lambda file: np.savez(file, **arrays))
+
+
+def _file_arrays(estimator, name):
+    """The entries of ``estimator``'s model file, by name."""
     check_is_fitted(estimator, "network_")
     params = _storable_params(estimator)
     changed = sorted(
@@ -164,7 +174,7 @@ def save_model(estimator, path):
             f"holds ({MAX_ENTRIES}): its weights and optimizer slots are too many "
             "(num_layers, dense_layers). Use pickle or joblib."
         )
-    write_atomically(path, lambda file: np.savez(file, **arrays))
+    return arrays
 
 
 def _storable_params(estimator):

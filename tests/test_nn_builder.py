@@ -230,3 +230,22 @@ def test_count_parameters_is_the_size_of_the_built_network(
         },
     )
     assert counted == sum(param.size for param in net.params)
+
+
+def test_a_network_with_other_params_is_bound_to_them_everywhere():
+    rng = np.random.RandomState(0)
+    options = dict(embedding_dim=2, vocab_size=9, dense_layers=(3,), alpha=0.1)
+    net = build(bidirectional=True, rng=rng, **options)
+    copies = [param + 1 for param in net.params]
+    other = net.with_params(copies)
+    assert all(a is b for a, b in zip(other.params, copies))
+    reachable = {id(p) for p, _ in other._penalized} | {
+        id(p) for layer in other.layers for p in layer.params
+    }
+    assert reachable <= {id(p) for p in copies}
+    assert {id(layer) for _, layer in other._row_sparse} <= {
+        id(layer) for layer in other.layers
+    }
+    assert all(p is not q for p, q in zip(net.params, other.params))
+    ids = rng.randint(1, 9, size=(5, 4))
+    assert not np.allclose(other.predict(ids), net.predict(ids))
