@@ -10,7 +10,6 @@ import pytest
 from _settings import EXPLODING
 from numpy.testing import assert_array_equal
 
-import sklearn_rnn._training as training
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
 
 #: Elman cells: the diverging calls below rely on its unbounded growth.
@@ -166,20 +165,13 @@ def test_a_rejected_warm_start_fit_keeps_the_model_and_training_goes_on(data):
 
 
 # ------------------------------------------------------------- interrupts
-def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(data, monkeypatch):
+def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(
+    data, monkeypatch, fail_at_batch
+):
     X, y = data
     clean = stream(ScratchRNNClassifier(**SMALL), X, y, 4)
     clf = stream(ScratchRNNClassifier(**SMALL), X, y, 2)
-    calls = []
-    original = training.clip_by_global_norm
-
-    def interrupt_on_the_third_batch(*args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return original(*args)
-
-    monkeypatch.setattr(training, "clip_by_global_norm", interrupt_on_the_third_batch)
+    fail_at_batch(3, KeyboardInterrupt)
     with pytest.raises(KeyboardInterrupt):
         clf.partial_fit(X, y)
     monkeypatch.undo()
@@ -190,7 +182,7 @@ def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(data, monkeypatch):
 
 @pytest.mark.parametrize("fits_before", [0, 1])
 def test_an_interrupted_fit_leaves_a_random_state_instance_as_it_was(
-    data, monkeypatch, fits_before
+    data, monkeypatch, fail_at_batch, fits_before
 ):
     """The generator given as random_state was consumed by an interrupted
     first fit, so the refit was not the uninterrupted fit."""
@@ -210,16 +202,7 @@ def test_an_interrupted_fit_leaves_a_random_state_instance_as_it_was(
     generator = np.random.RandomState(0)
     clf = fitted(ScratchRNNClassifier(random_state=generator, **params), fits_before)
     before = generator.get_state()[1].copy()
-    calls = []
-    original = training.clip_by_global_norm
-
-    def interrupt_on_the_fifth_batch(*args):
-        calls.append(1)
-        if len(calls) == 5:
-            raise KeyboardInterrupt
-        return original(*args)
-
-    monkeypatch.setattr(training, "clip_by_global_norm", interrupt_on_the_fifth_batch)
+    fail_at_batch(5, KeyboardInterrupt)
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
     monkeypatch.undo()

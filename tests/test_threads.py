@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-import sklearn_rnn._training as training
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
 from sklearn_rnn._concurrency import guard_of
 from sklearn_rnn.persistence import load_model
@@ -120,22 +119,13 @@ def test_predictions_during_training_are_those_of_committed_states(model):
         assert any(np.array_equal(proba, other) for other in committed)
 
 
-def test_predictions_never_see_a_call_that_fails(monkeypatch):
+def test_predictions_never_see_a_call_that_fails(fail_at_batch):
     """A diverging partial_fit made predictions in other threads raise
     TrainingDivergedError (410 of 6,600) and drift, before its rollback.
     Here each call trains 11 of its 16 batches, then diverges."""
     clf = started(ScratchRNNClassifier(**MODELS["dense"][0]), X)
     expected = clf.predict_proba(X[:20])
-    batches = []
-    clip = training.clip_by_global_norm
-
-    def diverge_on_the_12th_batch(*args):
-        batches.append(1)
-        if len(batches) % 16 == 12:
-            raise TrainingDivergedError("gradient")
-        return clip(*args)
-
-    monkeypatch.setattr(training, "clip_by_global_norm", diverge_on_the_12th_batch)
+    fail_at_batch(12, TrainingDivergedError("gradient"), every=16)
     failures, seen = [], []
 
     def fail_repeatedly():
