@@ -20,7 +20,9 @@ from ._params import (
     check_embeddings,
     check_layer_sizes,
 )
-from ._state import BASE_ARRAYS, BASE_SCALARS, Transaction
+from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
+from ._text_values import check_not_text
+from ._training import normalized_sample_weight
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
@@ -30,6 +32,7 @@ from .persistence import PersistenceMixin
 
 
 class BaseScratchRNN(
+    CommittedPickleMixin,
     PersistenceMixin,
     InputScalingMixin,
     DownsamplingMixin,
@@ -80,8 +83,6 @@ class BaseScratchRNN(
     _fitted_arrays = BASE_ARRAYS
     _metric = None
     _score_dtype = None
-    #: Initializer of the output layer's kernel (None: ``init``).
-    _output_init = None
 
     def __init__(
         self,
@@ -191,6 +192,15 @@ class BaseScratchRNN(
     def _target_encoding(self):
         """``(n_outputs, loss)`` of the fitted target encoding."""
 
+    def _constant_candidate(self, sequences, target, sample_weight):
+        """The validation score of a constant model that early stopping
+        starts from, or None (see the regressor)."""
+        return None
+
+    def _constant_weights(self, weights):
+        """``weights`` (params then buffers, copies) made that constant model."""
+        return weights
+
     def _weight_samples(self, sample_weight, target, fresh, incremental):
         """The training weights of the samples (see the subclass contract)."""
         return sample_weight
@@ -210,21 +220,24 @@ class BaseScratchRNN(
         with Transaction(self) as transaction:
             fresh = self._starts_afresh(incremental)
             sequences = self._validate_input(X, reset=fresh)
+            if sample_weight is not None:
+                check_not_text(sample_weight, "sample_weight")
             sample_weight = _check_sample_weight(
                 sample_weight,
                 sequences.values,
                 dtype=np.float64,
                 ensure_non_negative=True,
             )
-            target, n_outputs, loss = self._encode_targets(
-                y, sequences, fresh, classes, sample_weight
-            )
             if sample_weight.sum() <= 0:
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
-            sample_weight = self._weight_samples(
-                sample_weight, target, fresh, incremental
+            sample_weight = normalized_sample_weight(sample_weight)
+            target, n_outputs, loss = self._encode_targets(
+                y, sequences, fresh, classes, sample_weight
+            )
+            sample_weight = normalized_sample_weight(
+                self._weight_samples(sample_weight, target, fresh, incremental)
             )
             if fresh:
                 self._fit_input_scaling(sequences, sample_weight)
@@ -291,33 +304,39 @@ class BaseScratchRNN(
         )
         return True
 
+    def _weight_shapes(self):
+        """The arguments of ``build_network`` that size its weights (model files
+        count them with ``count_parameters`` before building)."""
+        return dict(
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dense_layers=tuple(self.dense_layers),
+            vocab_size=self.vocab_size_,
+            embedding_dim=self.embedding_dim,
+            conv_filters=tuple(self.conv_filters),
+            conv_kernel_sizes=tuple(self.conv_kernel_sizes),
+        )
+
     def _build(self, n_outputs, loss, rng):
         """A new network and optimizer for the current hyperparameters."""
         self.network_ = build_network(
             self.n_step_features_,
             n_outputs,
             loss,
-            cell=self.cell,
-            hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
+            **self._weight_shapes(),
             activation=self.activation,
             init=self.init,
             recurrent_init=self.recurrent_init,
             pooling=self.pooling,
             return_sequences=self.return_sequences,
-            dense_layers=tuple(self.dense_layers),
             dense_activation=self.dense_activation,
-            conv_filters=tuple(self.conv_filters),
-            conv_kernel_sizes=tuple(self.conv_kernel_sizes),
             downsample=self.downsample_,
             dropout=self.dropout,
             bptt_truncate=self.bptt_truncate,
-            vocab_size=self.vocab_size_,
-            embedding_dim=self.embedding_dim,
             embeddings=self.embeddings,
             freeze_embeddings=self.freeze_embeddings,
-            output_init=self._output_init,
             alpha=self.alpha,
             rng=rng,
             dtype=np.dtype(self.dtype_).type,
@@ -335,8 +354,9 @@ class BaseScratchRNN(
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
-    def _optimizer_options(self):
-        """The optimizer's settings from the hyperparameters (its schedule included)."""
+    def _optimizer_options(self, solver=None):
+        """The settings of ``solver``'s optimizer (default: the ``solver``
+        hyperparameter's) from the hyperparameters, its schedule included."""
         schedule = {
             "initial_learning_rate": self.learning_rate_init,
             "decay": self.learning_rate_decay,
@@ -354,14 +374,16 @@ class BaseScratchRNN(
                     "epsilon": self.epsilon,
                 },
                 "rprop": {},
-            }[self.solver]
+            }[solver or self.solver]
         )
 
-    def _make_optimizer(self):
-        optimizer = OPTIMIZERS[self.solver](
+    def _make_optimizer(self, solver=None):
+        """A new optimizer of the network's weights; ``solver`` defaults to the
+        hyperparameter (a model file names the one the weights were trained with)."""
+        optimizer = OPTIMIZERS[solver or self.solver](
             self.network_.params, learning_rate=self.learning_rate_init
         )
-        vars(optimizer).update(self._optimizer_options())
+        vars(optimizer).update(self._optimizer_options(solver))
         return optimizer
 
     def _continue_training(self):

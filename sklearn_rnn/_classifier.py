@@ -5,11 +5,12 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
 from ._class_weight import ClassWeightMixin
+from ._concurrency import reads_committed_state, trains_alone
 from ._params import (
     CLASS_WEIGHT_DOC,
     CLASSIFIER_CONSTRAINTS,
@@ -17,7 +18,7 @@ from ._params import (
     with_own_parameters,
 )
 from ._state import BASE_ARRAYS, BASE_SCALARS
-from ._targets import check_target_length, per_step_target
+from ._targets import check_label_types, check_target_length, per_step_target
 from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
 from .persistence import register_model_class
 
@@ -88,6 +89,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
     _parameter_constraints = CLASSIFIER_CONSTRAINTS
     __init__ = with_own_parameters(BaseScratchRNN.__init__, class_weight=None)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -110,6 +112,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -125,6 +128,8 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
         -------
         self
         """
+        if classes is not None:
+            check_label_types(classes, name="classes")
         if (
             not hasattr(self, "classes_")
             and classes is None
@@ -156,6 +161,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
                 y = column_or_1d(y, warn=True)
             check_target_length(y, sequences)
             labels = y
+        check_label_types(labels)
         check_classification_targets(labels)
         if reset:
             binarizer = LabelBinarizer()
@@ -250,6 +256,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
             return (output[..., 0] > 0.5).astype(int)
         return (output > 0.5).astype(int)
 
+    @reads_committed_state
     def predict(self, X):
         """Predicted labels of each sequence (or each step with ``return_sequences``).
 
@@ -266,6 +273,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
             return indices
         return self.classes_[indices]
 
+    @reads_committed_state
     def predict_proba(self, X):
         """Class probabilities.
 
@@ -284,6 +292,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
             output = np.concatenate([1.0 - output, output], axis=-1)
         return output.astype(np.float64, copy=False)
 
+    @reads_committed_state
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
 
@@ -298,6 +307,7 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    @reads_committed_state
     def score(self, X, y, sample_weight=None):
         """Mean accuracy (over valid time steps with ``return_sequences``).
 
@@ -311,7 +321,8 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
         -------
         float
         """
-        if not self.return_sequences:
+        check_is_fitted(self, "network_")
+        if not self._architecture["return_sequences"]:
             return super().score(X, y, sample_weight)
         return self._per_step_score(X, y, sample_weight)
 

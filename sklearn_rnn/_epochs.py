@@ -39,6 +39,18 @@ class EpochLoopMixin:
             stratify=stratify,
         )
         train, val = split[0::2], split[1::2]
+        for part, weights, use in (
+            ("training", train[2], "learn from"),
+            ("validation", val[2], "score"),
+        ):
+            if not weights.sum() > 0:
+                raise ValueError(
+                    f"early_stopping: every sample of the {part} split "
+                    f"(validation_fraction={self.validation_fraction}) has "
+                    f"sample_weight 0, leaving nothing to {use}. Give more samples "
+                    "a positive sample_weight, or change validation_fraction or "
+                    "random_state."
+                )
 
         def as_sequences(part):
             return Sequences(part[0], None if mask is None else part[3])
@@ -72,10 +84,13 @@ class EpochLoopMixin:
                 sequences, target, sample_weight
             )
             best_weights = [w.copy() for w in weights]
-            if self._output_init == "zeros" and self.n_iter_ == 0:
-                # The untrained network (a constant: the training mean, for
-                # the regressor) is the first candidate.
-                self.best_validation_score_ = self._validation_score(*validation)
+            constant = self._constant_candidate(*validation)
+            if constant is not None and self.n_iter_ == 0:
+                # A constant model is the first candidate (the regressor's:
+                # the training mean); a fit whose epochs all score lower on
+                # the validation data becomes that constant.
+                self.best_validation_score_ = constant
+                best_weights = self._constant_weights(best_weights)
         data = TrainingData(
             sequences, target, sample_weight, per_step=self.return_sequences
         )

@@ -2,7 +2,8 @@
 
 Inference writes nothing to the estimator or its layers, so predicting from
 one thread while another thread trains neither crashes the training nor
-changes what it learns.
+changes what it learns; the public methods read the committed state (see
+:mod:`sklearn_rnn._concurrency`), never a call's half-trained weights.
 """
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.utils import gen_batches
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
+from ._concurrency import reads_committed_state
 from ._targets import per_step_target
 from .exceptions import TrainingDivergedError
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
@@ -23,28 +25,49 @@ PREDICT_CHUNK_BYTES = 64 * 2**20
 class InferenceMixin(TransformerMixin):
     """``transform``, ``get_feature_names_out`` and the helpers of ``predict``."""
 
+    def _working_bytes(self, n_steps):
+        """An upper bound on the memory one sequence of ``n_steps`` steps
+        takes in a forward pass: every layer's buffers counted at once,
+        from every layer's width.
+
+        The input chunk (standardised or embedded, and reversed for a
+        backward direction); per recurrent layer and direction, each step's
+        gate pre-activations, states, output and concatenation; pooling
+        temporaries; each dense layer's output (per step with
+        ``return_sequences``), its activation and the output layer's
+        probabilities.
+        """
+        built = self._architecture  # not get_params(): set_params may have changed it
+        cell = CELLS[built["cell"]]
+        directions = 2 if built["bidirectional"] else 1
+        hidden = directions * built["hidden_size"]
+        width_in = built["embedding_dim"] or self.n_step_features_
+        floats = 2 * n_steps * width_in
+        floats += (
+            built["num_layers"] * n_steps * hidden * (cell.gates + cell.state_size + 2)
+        )
+        floats += 2 * n_steps * hidden  # pooling (masked copies, weights)
+        dense_steps = n_steps if built["return_sequences"] else 1
+        n_outputs = self.network_.layers[-1].W.shape[1]
+        floats += 3 * dense_steps * sum((*built["dense_layers"], n_outputs))
+        return floats * np.dtype(self.dtype_).itemsize
+
     def _predict_chunks(self, sequences, output, scaled=False):
         """Run ``output(network, x, mask)`` over chunks of ``sequences``.
 
-        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES``); each
-        is standardised as the network was trained (``scale_input``) unless
-        ``scaled`` (training data already are); the results are concatenated
-        batch-major.
+        Chunks bound the working memory (see ``PREDICT_CHUNK_BYTES`` and
+        :meth:`_working_bytes`; one sequence whose working memory alone
+        exceeds the budget is a chunk of its own); each is standardised as
+        the network was trained (``scale_input``) unless ``scaled`` (training
+        data already are); the results are written batch-major into one
+        output array.
         """
         values, mask = sequences
         n, t = values.shape[:2]
-        built = self._architecture  # not get_params(): set_params may have changed it
-        gates = CELLS[built["cell"]].gates  # a step's buffers are G*H wide
-        width = max(
-            values.shape[2] if values.ndim == 3 else built["embedding_dim"],
-            gates * built["hidden_size"] * (2 if built["bidirectional"] else 1),
-        )
-        layers = len(self.network_.layers)
-        itemsize = np.dtype(self.dtype_).itemsize
-        rows = max(1, PREDICT_CHUNK_BYTES // (t * width * layers * itemsize))
-        parts = []
-        small = min(n, rows) * built["hidden_size"] <= SINGLE_THREAD_STEP_SIZE
-        with single_blas_thread(small):
+        rows = max(1, PREDICT_CHUNK_BYTES // self._working_bytes(t))
+        result = None
+        small = min(n, rows) * self._architecture["hidden_size"]
+        with single_blas_thread(small <= SINGLE_THREAD_STEP_SIZE):
             for chunk in gen_batches(n, rows):
                 # A time-major view, not a copy: the engine reads any strides
                 # (B256 T100 D32 float32: the copy took 0.6 ms of a 4.7 ms
@@ -53,8 +76,11 @@ class InferenceMixin(TransformerMixin):
                 x = np.swapaxes(part, 0, 1)
                 m = None if mask is None else np.ascontiguousarray(mask[chunk].T)
                 out = output(self.network_, x, m)
-                parts.append(np.swapaxes(out, 0, 1) if out.ndim == 3 else out)
-        return np.concatenate(parts) if parts else np.empty((0,))
+                out = np.swapaxes(out, 0, 1) if out.ndim == 3 else out
+                if result is None:
+                    result = np.empty((n,) + out.shape[1:], dtype=out.dtype)
+                result[chunk] = out
+        return result if result is not None else np.empty((0,))
 
     def _predictions(self, sequences, scaled=False):
         """Output-layer predictions, checked finite: (N, K), or (N, T, K) per step.
@@ -80,7 +106,7 @@ class InferenceMixin(TransformerMixin):
 
     def _weighted_metric(self, truth, predicted, sample_weight, sequences):
         """The metric over samples, or over valid time steps with return_sequences."""
-        if not self.return_sequences:
+        if not self._architecture["return_sequences"]:
             return self._metric(truth, predicted, sample_weight=sample_weight)
         values, mask = sequences
         valid = np.ones(values.shape[:2], bool) if mask is None else mask
@@ -100,6 +126,7 @@ class InferenceMixin(TransformerMixin):
         y, _ = per_step_target(y, sequences, dtype=self._score_dtype)
         return self._weighted_metric(y, self.predict(X), sample_weight, sequences)
 
+    @reads_committed_state
     def transform(self, X):
         """The pooled hidden representation of each sequence.
 
@@ -118,7 +145,7 @@ class InferenceMixin(TransformerMixin):
         """
         check_is_fitted(self, "network_")
         if (
-            self.return_sequences
+            self._architecture["return_sequences"]
             and _get_output_config("transform", self)["dense"] != "default"
         ):
             raise ValueError(
@@ -129,6 +156,7 @@ class InferenceMixin(TransformerMixin):
         sequences = self._validate_input(X, reset=False)
         return self._predict_chunks(sequences, lambda net, x, m: net.features(x, m))
 
+    @reads_committed_state
     def get_feature_names_out(self, input_features=None):
         """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``...
 

@@ -28,9 +28,13 @@ def step_moments(values, valid=None, sample_weight=None):
     """Mean and standard deviation of each feature over the valid time steps.
 
     Each valid step of sequence ``n`` counts with weight ``sample_weight[n]``
-    (so integer weights equal repeated sequences).  Two passes over row
-    blocks, accumulated in float64: no temporary is larger than a block,
-    whatever the size of ``values``.
+    (so integer weights equal repeated sequences).  Passes over row blocks,
+    accumulated in float64: no temporary is larger than a block, whatever
+    the size of ``values``.  The sums are of the values divided by a power
+    of two at least their largest magnitude, so no square or sum overflows
+    (values of 1e160 squared are infinite) and, the division being exact,
+    the figures are those of the plain formula wherever it does not
+    overflow.
 
     Parameters
     ----------
@@ -41,6 +45,7 @@ def step_moments(values, valid=None, sample_weight=None):
     Returns
     -------
     mean, std : ndarray of shape (D,), float64
+        Finite for finite ``values``.
     weight : float
         Total weight of the valid steps the figures come from.
 
@@ -49,6 +54,8 @@ def step_moments(values, valid=None, sample_weight=None):
     >>> values = np.array([[[1.0], [3.0]], [[5.0], [99.0]]])
     >>> step_moments(values, np.array([[True, True], [True, False]]))
     (array([3.]), array([1.63299316]), 3.0)
+    >>> step_moments(values * 1e300, np.array([[True, True], [True, False]]))
+    (array([3.e+300]), array([1.63299316e+300]), 3.0)
     """
     n_samples, n_steps, n_features = values.shape
     if valid is None:
@@ -68,9 +75,26 @@ def step_moments(values, valid=None, sample_weight=None):
     weight = float(np.dot(valid.sum(axis=1), sample_weight))
     if weight <= 0:
         return np.zeros(n_features), np.zeros(n_features), 0.0
-    mean = weighted_sum(lambda rows: rows.astype(np.float64)) / weight
-    variance = weighted_sum(lambda rows: (rows.astype(np.float64) - mean) ** 2)
-    return mean, np.sqrt(variance / weight), weight
+    largest = np.zeros(n_features)
+    for block in blocks:
+        magnitudes = np.abs(values[block], dtype=np.float64)
+        np.fmax(
+            largest,
+            magnitudes.max(axis=(0, 1), where=valid[block, :, None], initial=0.0),
+            out=largest,
+        )
+    _, exponent = np.frexp(largest)  # largest < 2**exponent: |values| / 2**e < 1
+
+    def scaled(rows):
+        return np.ldexp(rows.astype(np.float64), -exponent)
+
+    mean = weighted_sum(scaled) / weight
+    variance = weighted_sum(lambda rows: (scaled(rows) - mean) ** 2) / weight
+    return (
+        np.ldexp(mean, exponent),
+        np.ldexp(np.sqrt(variance), exponent),
+        weight,
+    )
 
 
 class InputScalingMixin:
@@ -98,10 +122,15 @@ class InputScalingMixin:
         self.input_scale_ = np.where(std > 0, std, 1.0)
 
     def _scale_input(self, sequences, X):
-        """``sequences`` with standardised values (training data)."""
+        """``sequences`` with standardised values (training data).
+
+        Raises a ValueError if a standardised value overflows the model's
+        dtype (values near its largest, of both signs).
+        """
         if self.input_mean_ is None:
             return sequences
-        return Sequences(self._scaled(sequences.values, X), sequences.mask)
+        values = self._scaled(sequences.values, X, check_finite=True)
+        return Sequences(values, sequences.mask)
 
     def _scaled_chunk(self, values):
         """A standardised copy of one prediction chunk (or ``values`` itself)."""
@@ -131,7 +160,7 @@ class InputScalingMixin:
                 f"of {self.n_step_features_} values with positive scales"
             )
 
-    def _scaled(self, values, X):
+    def _scaled(self, values, X, check_finite=False):
         """``(values - input_mean_) / input_scale_``, in place when ``values``
         is a copy the validation made (never in the caller's array)."""
         out = values if values.flags.owndata and values is not X else None
@@ -140,6 +169,13 @@ class InputScalingMixin:
         mean = self.input_mean_.astype(values.dtype)
         scale = self.input_scale_.astype(values.dtype)
         for block in _row_blocks(values):
-            np.subtract(values[block], mean, out=out[block])
-            out[block] /= scale
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.subtract(values[block], mean, out=out[block])
+                out[block] /= scale
+            if check_finite and not np.isfinite(out[block]).all():
+                raise ValueError(
+                    f"X cannot be standardised in {values.dtype}: its values (up to "
+                    f"{np.abs(values[block]).max():g}) minus their mean overflow. "
+                    "Rescale X, or fit with dtype='float64'."
+                )
         return out

@@ -1,18 +1,29 @@
 """Reading a model file: every entry checked before its data is read.
 
-The safety rules of :mod:`sklearn_rnn.persistence` live here: only the
-entries the format defines, none larger than the file, JSON capped, the
-weights the hyperparameters imply bounded by the file's size before anything
-is built, and each array's name, dtype, shape and finiteness checked from its
-``.npy`` header before its data is read.
+The safety rules of :mod:`sklearn_rnn.persistence` live here:
+
+- from the archive's directory, before any entry is read: only names the
+  format defines (at most :data:`~sklearn_rnn._model_archive.MAX_ENTRIES`),
+  stored uncompressed and unencrypted, together no larger than the file;
+- JSON documents at most 1 MiB, every integer in them within int64;
+- the weights and optimizer slots the hyperparameters imply (the product of
+  every layer's widths, gates and directions: ``count_parameters``) bounded
+  by the file's size before anything is built;
+- each array's name, dtype, shape and finiteness checked from its ``.npy``
+  header before its data is read.
 """
 
 import json
+import re
+import zipfile
 
 import numpy as np
 
+from ._model_archive import MAX_ENTRIES, MAX_NAME_LENGTH
 from ._params import SIZE_TUPLES, check_embeddings, check_layer_sizes
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
+from .nn.builder import count_buffers, count_parameters
+from .nn.optimizers import OPTIMIZERS
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
 FORMAT_VERSION = 2
@@ -21,22 +32,95 @@ MAGIC = "sklearn_rnn.model"
 MAX_TEXT_BYTES = 2**20
 
 
+#: Zip flag bits a model file may have: a data descriptor (3), UTF-8 names (11).
+_ALLOWED_FLAGS = 0x08 | 0x800
+#: The largest integer a JSON document may hold (int64).
+_INT_LIMIT = 2**63
+
+
+def _bounded_int(digits):
+    """A JSON integer, refused beyond int64 (``10**400`` iterations loaded, and
+    the next ``partial_fit`` raised an OverflowError)."""
+    if len(digits.lstrip("-")) > 19 or not -_INT_LIMIT <= int(digits) < _INT_LIMIT:
+        shown = (
+            digits if len(digits) <= 30 else f"{digits[:30]}... ({len(digits)} digits)"
+        )
+        raise ValueError(f"the integer {shown} is out of range")
+    return int(digits)
+
+
+def stored_solver(optimizer_state):
+    """The solver whose optimizer has the stored slots (the one the weights
+    were trained with; ``solver`` may have been changed since)."""
+    slots = optimizer_state.get("slots") if isinstance(optimizer_state, dict) else None
+    solver = next(
+        (name for name, cls in OPTIMIZERS.items() if list(cls.slots) == slots), None
+    )
+    if solver is None:
+        raise ValueError(f"the optimizer slots {slots!r} match no solver")
+    return solver
+
+
 class ModelFileReader:
     """Reads one archive, checking each entry before its data is read."""
 
     def __init__(self, archive, file_size, classes):
         self.archive, self.file_size, self.classes = archive, file_size, classes
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ValueError(f"it has {len(infos)} entries, more than {MAX_ENTRIES}")
+        names = self._entry_names()
         self.entries = {}
-        for info in archive.infolist():
-            if not info.filename.endswith(".npy") or info.filename[:-4] in self.entries:
-                raise ValueError(f"unexpected entry {info.filename!r}")
+        for info in infos:
+            key = info.filename[:-4]
+            if (
+                len(info.filename) > MAX_NAME_LENGTH
+                or not info.filename.endswith(".npy")
+                or not names.fullmatch(key)
+                or key in self.entries
+            ):
+                raise ValueError(
+                    f"unexpected entry {info.filename[:MAX_NAME_LENGTH]!r}"
+                )
             if info.file_size > file_size:
                 raise ValueError(
                     f"entry {info.filename!r} would unpack to {info.file_size} "
                     f"bytes, more than the file's {file_size}"
                 )
-            self.entries[info.filename[:-4]] = info
+            if (
+                info.compress_type != zipfile.ZIP_STORED
+                or info.compress_size != info.file_size
+                or info.flag_bits & ~_ALLOWED_FLAGS
+            ):
+                raise ValueError(
+                    f"entry {info.filename!r} is compressed or encrypted (method "
+                    f"{info.compress_type}, flags {info.flag_bits:#x}); model files "
+                    "store their entries as they are"
+                )
+            self.entries[key] = info
+        total = sum(info.file_size for info in infos)
+        if total > file_size:
+            raise ValueError(
+                f"its entries would unpack to {total} bytes, more than the file's "
+                f"{file_size}"
+            )
         self.used = set()
+
+    def _entry_names(self):
+        """The pattern of every name the format defines (``weight:`` names by
+        their grammar; the network checks them one by one later)."""
+        arrays = {"rng_keys"}.union(
+            *(cls._fitted_arrays for cls in self.classes.values())
+        )
+        slots = {slot for cls in OPTIMIZERS.values() for slot in cls.slots}
+        # "0.GRU", and in a branch "0.Parallel.rnn.0.GRU"
+        layer = r"\d{1,6}\.[A-Za-z0-9]{1,40}"
+        return re.compile(
+            "format|format_version|estimator|params|state|param:embeddings"
+            f"|array:(?:{'|'.join(sorted(arrays))})"
+            rf"|weight:(?:(?:{'|'.join(sorted(slots))}):)?{layer}"
+            rf"(?:\.[a-z]{{1,10}}\.{layer})?\.[a-z_]{{1,40}}"
+        )
 
     def estimator(self):
         if self._text("format") != MAGIC:
@@ -59,10 +143,11 @@ class ModelFileReader:
             raise ValueError("the stored state is not a mapping")
         self._restore_attributes(est, state["scalars"])
         n_outputs, loss = est._target_encoding()
-        self._check_size(est, n_outputs)
+        solver = stored_solver(state.get("optimizer"))
+        self._check_size(est, n_outputs, solver)
         rng = np.random.RandomState(0)  # its state is replaced below
         est._build(n_outputs, loss, rng)  # the dropout layers share ``rng``
-        self._restore_weights(est, state.get("optimizer"))
+        self._restore_weights(est, state["optimizer"], solver)
         keys = self.array("array:rng_keys", kinds="u", shape=(624,))
         rng.set_state(("MT19937", keys, *state["scalars"]["_rng_state"]))
         est._random_state = rng
@@ -89,8 +174,18 @@ class ModelFileReader:
         scalars = {**ADDED_SCALARS, **scalars}
         check_scalar_types(est._fitted_scalars, scalars)
         rng_state = scalars.get("_rng_state")
-        if not (isinstance(rng_state, list) and len(rng_state) == 3):
+        if not (
+            isinstance(rng_state, list)
+            and len(rng_state) == 3
+            and type(rng_state[0]) is int
+            and 0 <= rng_state[0] <= 624
+            and rng_state[1] in (0, 1)
+            and isinstance(rng_state[2], (int, float))
+        ):
             raise ValueError("the stored random state is invalid")
+        for name in ("n_iter_", "t_", "_no_improvement_count"):
+            if scalars[name] < 0:
+                raise ValueError(f"the fitted attribute {name} is negative")
         for name in est._fitted_scalars:
             setattr(est, name, scalars[name])
         if est.dtype_ not in ("float32", "float64") or est.dtype not in (
@@ -124,32 +219,36 @@ class ModelFileReader:
             raise ValueError("feature_names_in does not match n_features_in_")
         else:
             est.feature_names_in_ = names.astype(object)
-        if est.early_stopping and est.validation_scores_ is None:
-            raise ValueError("early stopping needs validation_scores_")
+        # early_stopping may have been set after fit: the curve starts later
+        if (est.validation_scores_ is None) != (est.best_validation_score_ is None):
+            raise ValueError(
+                "validation_scores_ and best_validation_score_ must be both None "
+                "or both set"
+            )
         est._check_input_scaling()
 
-    def _check_size(self, est, n_outputs):
-        """Refuse hyperparameters whose weights could not fit in this file."""
-        directions = 2 if est.bidirectional else 1
-        H = est.hidden_size
-        count = directions * (est.num_layers * H * H + H * est.n_step_features_)
-        count += n_outputs + (est.vocab_size_ or 0) * (est.embedding_dim or 0)
-        count += sum(est.dense_layers)
+    def _check_size(self, est, n_outputs, solver):
+        """Refuse hyperparameters whose weights and optimizer slots could not fit
+        in this file (every one is stored, uncompressed)."""
+        count = count_parameters(
+            est.n_step_features_, n_outputs, **est._weight_shapes()
+        )
+        copies = 1 + len(OPTIMIZERS[solver].slots)
+        count = count * copies + count_buffers(est.conv_filters)
         needed = count * np.dtype(est.dtype_).itemsize
         if needed > self.file_size:
             raise ValueError(
                 f"its hyperparameters call for at least {needed} bytes of "
-                f"weights, but the file has {self.file_size} bytes"
+                f"weights and optimizer slots, but the file has {self.file_size} "
+                "bytes"
             )
 
-    def _restore_weights(self, est, optimizer_state):
+    def _restore_weights(self, est, optimizer_state, solver):
+        # A solver changed with set_params after fit takes over at the next
+        # call, as in memory: until then the optimizer is the one trained with.
+        if solver != est.solver:
+            est._optimizer = est._make_optimizer(solver)
         network, optimizer = est.network_, est._optimizer
-        if not isinstance(optimizer_state, dict) or optimizer_state.get(
-            "slots"
-        ) != list(optimizer.state):
-            raise ValueError(
-                f"the optimizer state does not match solver={est.solver!r}"
-            )
         iterations = optimizer_state.get("iterations")
         if (
             not isinstance(iterations, int)
@@ -209,7 +308,7 @@ class ModelFileReader:
 
     def _json(self, key):
         try:
-            return json.loads(self._text(key))
+            return json.loads(self._text(key), parse_int=_bounded_int)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{key} is not valid JSON ({exc})") from None
 

@@ -15,8 +15,9 @@ import inspect
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Options, StrOptions
 
+from ._constraints import Number
 from .nn.activations import ACTIVATIONS
 from .nn.cells import CELLS
 from .nn.initializers import INITIALIZERS
@@ -25,8 +26,8 @@ from .nn.optimizers import OPTIMIZERS
 
 PARAMETER_CONSTRAINTS = {
     "cell": [StrOptions(set(CELLS))],
-    "hidden_size": [Interval(Integral, 1, None, closed="left")],
-    "num_layers": [Interval(Integral, 1, None, closed="left")],
+    "hidden_size": [Number(Integral, 1, None, closed="left")],
+    "num_layers": [Number(Integral, 1, None, closed="left")],
     "bidirectional": ["boolean"],
     "activation": [StrOptions(set(ACTIVATIONS))],
     "pooling": [StrOptions(set(POOLINGS))],
@@ -34,36 +35,36 @@ PARAMETER_CONSTRAINTS = {
     "dense_layers": [tuple, list],
     "conv_filters": [tuple, list],
     "conv_kernel_sizes": [tuple, list],
-    "downsample": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "downsample": [StrOptions({"auto"}), Number(Integral, 1, None, closed="left")],
     "dense_activation": [StrOptions(set(ACTIVATIONS))],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-    "bptt_truncate": [Interval(Integral, 1, None, closed="left"), None],
-    "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-    "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
+    "dropout": [Number(Real, 0, 1, closed="left")],
+    "bptt_truncate": [Number(Integral, 1, None, closed="left"), None],
+    "embedding_dim": [Number(Integral, 1, None, closed="left"), None],
+    "vocab_size": [Number(Integral, 2, None, closed="left"), None],
     "embeddings": ["array-like", None],
     "freeze_embeddings": ["boolean"],
-    "mask_value": [Real, None],
+    "mask_value": [Number(Real, None, None, closed="neither"), None],
     "scale_input": ["boolean"],
     "init": [StrOptions(set(INITIALIZERS))],
     "recurrent_init": [StrOptions(set(INITIALIZERS))],
     "solver": [StrOptions(set(OPTIMIZERS))],
     "learning_rate": [StrOptions({"constant", "adaptive"})],
-    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-    "learning_rate_decay": [Interval(Real, 0, 1, closed="right")],
-    "momentum": [Interval(Real, 0, 1, closed="left")],
-    "beta_1": [Interval(Real, 0, 1, closed="left")],
-    "beta_2": [Interval(Real, 0, 1, closed="left")],
-    "epsilon": [Interval(Real, 0, None, closed="neither")],
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "recurrent_max_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate_init": [Number(Real, 0, None, closed="neither")],
+    "learning_rate_decay": [Number(Real, 0, 1, closed="right")],
+    "momentum": [Number(Real, 0, 1, closed="left")],
+    "beta_1": [Number(Real, 0, 1, closed="left")],
+    "beta_2": [Number(Real, 0, 1, closed="left")],
+    "epsilon": [Number(Real, 0, None, closed="neither")],
+    "alpha": [Number(Real, 0, None, closed="left")],
+    "clip_norm": [Number(Real, 0, None, closed="neither"), None],
+    "recurrent_max_norm": [Number(Real, 0, None, closed="neither"), None],
+    "batch_size": [StrOptions({"auto"}), Number(Integral, 1, None, closed="left")],
+    "max_iter": [Number(Integral, 1, None, closed="left")],
     "shuffle": ["boolean"],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Number(Real, 0, None, closed="left")],
+    "n_iter_no_change": [Number(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean"],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "validation_fraction": [Number(Real, 0, 1, closed="neither")],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
@@ -81,8 +82,9 @@ CLASSIFIER_CONSTRAINTS = {
 }
 
 #: Hyperparameters that shape the network, or how it reads ``X``
-#: (``data_format``): a warm start or partial_fit cannot continue with a
-#: network built with other values.
+#: (``data_format``, ``mask_value``): a warm start or partial_fit cannot
+#: continue with a network built with other values, and predictions use the
+#: values it was built with.
 ARCHITECTURE_PARAMS = (
     "cell",
     "hidden_size",
@@ -100,6 +102,7 @@ ARCHITECTURE_PARAMS = (
     "vocab_size",
     "dtype",
     "data_format",
+    "mask_value",
     "scale_input",
 )
 
@@ -334,7 +337,8 @@ _PARAMETERS_DOC = """\
         call when changed.
     mask_value : float or None, default=None
         Time steps whose features all equal this value are padding (masked),
-        as Keras' ``Masking`` layer does.
+        as Keras' ``Masking`` layer does. A fitted estimator masks with the
+        value it was fitted with.
     scale_input : bool, default=True
         Standardise each input feature inside the estimator: its mean and
         standard deviation over every valid time step of the first fit's
@@ -409,7 +413,7 @@ _PARAMETERS_DOC = """\
         ``num_layers``, ``bidirectional``, ``activation``, ``pooling``,
         ``return_sequences``, ``dense_layers``, ``dense_activation``,
         ``embedding_dim``, ``vocab_size``, ``dtype``, ``data_format``,
-        ``scale_input``, or
+        ``mask_value``, ``scale_input``, or
         ``dropout`` from or to 0) changed since, a new network is trained
         instead, with a warning (``partial_fit`` raises a ValueError instead).
     dtype : {"auto", "float32", "float64"}, default="auto"

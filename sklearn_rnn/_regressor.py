@@ -5,13 +5,16 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseScratchRNN
 from ._callbacks import with_callbacks
+from ._concurrency import reads_committed_state, trains_alone
+from ._input_scaling import step_moments
 from ._params import parameters_doc, with_own_parameters
 from ._state import BASE_ARRAYS, BASE_SCALARS
 from ._targets import check_target_length, per_step_target
+from ._text_values import check_not_text
 from .nn.losses import SquaredError
 from .persistence import register_model_class
 
@@ -72,9 +75,6 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     """
 
     _metric = staticmethod(r2_score)
-    # Untrained, the network predicts the training mean (the scaled target's
-    # 0): the candidate that early stopping compares every epoch with.
-    _output_init = "zeros"
     _score_dtype = np.float64
     _fitted_scalars = {
         **BASE_SCALARS,
@@ -88,6 +88,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
     }
     __init__ = with_own_parameters(BaseScratchRNN.__init__, scale_target=True)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -107,6 +108,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @trains_alone
     @with_callbacks
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -123,6 +125,7 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
+        check_not_text(y, "y")
         if self.return_sequences:
             with np.errstate(over="ignore", invalid="ignore"):
                 y, _ = per_step_target(y, sequences, dtype=self.dtype_)
@@ -149,8 +152,14 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
                 f"y has {target.shape[-1]} outputs, but {type(self).__name__} was "
                 f"fitted with {self.n_outputs_}."
             )
-        target = (target - self.y_mean_) / self.y_scale_
-        return target.astype(self.dtype_, copy=False), self.n_outputs_, SquaredError()
+        with np.errstate(over="ignore", invalid="ignore"):
+            target = ((target - self.y_mean_) / self.y_scale_).astype(self.dtype_)
+        if not np.isfinite(target).all():
+            raise ValueError(
+                f"y cannot be standardised in {self.dtype_}: its values (up to "
+                f"{np.abs(y).max():g}) minus their mean overflow. Rescale y."
+            )
+        return target, self.n_outputs_, SquaredError()
 
     def _fit_target_scaling(self, target, sequences, sample_weight):
         """Weighted mean and standard deviation of each output over the valid targets.
@@ -158,31 +167,47 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         The network learns standardised targets (unit scale, whatever the
         units of ``y``), and ``predict`` maps its outputs back.  A constant
         output keeps scale 1.  ``partial_fit`` keeps the first call's figures.
+        The figures are computed as the input's are (:func:`step_moments`:
+        per step with ``return_sequences``, padding left out), without
+        overflow for targets of any finite size.
         """
         n_outputs = target.shape[-1]
         if not self.scale_target:
             self.y_mean_, self.y_scale_ = np.zeros(n_outputs), np.ones(n_outputs)
             return
-        rows = target.reshape(-1, n_outputs).astype(np.float64)
-        weights = np.ones(len(target)) if sample_weight is None else sample_weight
         if self.return_sequences:  # one weight per step, 0 on padding
-            mask = sequences.mask
-            steps = np.ones(target.shape[:2]) if mask is None else mask
-            weights = (steps * weights[:, None]).ravel()
-        self.y_mean_ = np.average(rows, axis=0, weights=weights)
-        scale = np.sqrt(np.average((rows - self.y_mean_) ** 2, axis=0, weights=weights))
-        self.y_scale_ = np.where(scale > 0, scale, 1.0)
+            mean, std, _ = step_moments(target, sequences.mask, sample_weight)
+        else:
+            mean, std, _ = step_moments(target[:, None], None, sample_weight)
+        self.y_mean_ = mean
+        self.y_scale_ = np.where(std > 0, std, 1.0)
 
     def _target_encoding(self):
         if self.n_outputs_ < 1:
             raise ValueError(f"n_outputs_ must be at least 1; got {self.n_outputs_}")
         return self.n_outputs_, SquaredError()
 
+    def _constant_candidate(self, sequences, target, sample_weight):
+        """The score of predicting the training mean: the scaled target's 0
+        (R² is the same in either scale)."""
+        return self._weighted_metric(
+            target, np.zeros_like(target), sample_weight, sequences
+        )
+
+    def _constant_weights(self, weights):
+        """An output layer of zeros predicts the scaled target's 0: the mean
+        (the output layer's kernel and bias are the last parameters)."""
+        n_params = len(self.network_.params)
+        for weight in weights[n_params - 2 : n_params]:
+            weight.fill(0.0)
+        return weights
+
     def _validation_score(self, sequences, target, sample_weight):
         return self._weighted_metric(
             target, self._predictions(sequences, scaled=True), sample_weight, sequences
         )
 
+    @reads_committed_state
     def predict(self, X):
         """Predicted targets.
 
@@ -196,10 +221,18 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
             Or per time step, (n_samples, n_timesteps[, n_outputs]).
         """
         output = self._network_output(X).astype(np.float64)
-        output *= self.y_scale_
-        output += self.y_mean_
+        with np.errstate(over="ignore", invalid="ignore"):
+            output *= self.y_scale_
+            output += self.y_mean_
+        if not np.isfinite(output).all():
+            raise ValueError(
+                "The predictions overflow float64 when mapped back to the units of "
+                f"y (y_scale_ up to {self.y_scale_.max():g}): the targets were too "
+                "large. Rescale y before fitting."
+            )
         return output[..., 0] if self._single_output else output
 
+    @reads_committed_state
     def score(self, X, y, sample_weight=None):
         """R² of the predictions (over valid time steps with ``return_sequences``).
 
@@ -213,7 +246,8 @@ class ScratchRNNRegressor(RegressorMixin, BaseScratchRNN):
         -------
         float
         """
-        if not self.return_sequences:
+        check_is_fitted(self, "network_")
+        if not self._architecture["return_sequences"]:
             return super().score(X, y, sample_weight)
         return self._per_step_score(X, y, sample_weight)
 
@@ -243,9 +277,8 @@ ScratchRNNRegressor.__doc__ = ScratchRNNRegressor.__doc__.replace(
         "n_timesteps)\n        or (n_samples, n_timesteps, n_outputs) (or is a "
         "ragged list matching\n        ragged ``X``).",
         own=_SCALE_TARGET_DOC,
-        untrained=" The untrained network is\n        the first candidate: its output "
-        "layer starts at zero, so it\n        predicts the training mean (with "
-        "``scale_target``), and a fit\n        whose epochs all score worse on the "
-        "validation data predicts\n        that constant.",
+        untrained=" The first candidate is\n        the training mean: a fit whose "
+        "epochs all score worse on the\n        validation data predicts that "
+        "constant (its output layer is\n        set to zero).",
     ),
 )

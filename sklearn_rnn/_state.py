@@ -25,11 +25,13 @@ Examples
 ['0.GRU.bias', '0.GRU.kernel']
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 
 from ._callbacks import CALLBACK_ATTRIBUTES
+from ._concurrency import SNAPSHOT_ATTRIBUTE, committed_state, guard_of, snapshot
 from .nn.checkpoint import Checkpoint
 
 #: Scalar fitted attributes of every estimator: name -> allowed types.
@@ -121,6 +123,48 @@ def weight_arrays(network, optimizer):
     return weights
 
 
+def frozen(attributes):
+    """``attributes`` (an estimator's ``__dict__``) with a copy of everything
+    training changes in place: the weights, the optimizer's slots and
+    scalars, the random generator, the training curves.  Pickling reads
+    the values after ``__getstate__`` has returned, when a training call in
+    another thread may be changing the originals.
+
+    The copies stay bound: the optimizer's parameters are the network's.
+    """
+    attributes = dict(attributes)
+    network, optimizer = attributes.get("network_"), attributes.get("_optimizer")
+    if network is not None:
+        params = [np.array(param) for param in network.params]  # materialised
+        buffers = [buffer.copy() for buffer in network.buffers]
+        attributes["network_"] = network.with_params(params, buffers)
+        if optimizer is not None:
+            optimizer = attributes["_optimizer"] = copy.copy(optimizer)
+            optimizer.params = params
+            optimizer.state = {
+                name: [np.array(slot) for slot in slots]
+                for name, slots in optimizer.state.items()
+            }
+    for name in ("_random_state", *LIST_ATTRIBUTES):
+        if attributes.get(name) is not None:
+            attributes[name] = copy.deepcopy(attributes[name])
+    return attributes
+
+
+class CommittedPickleMixin:
+    """Pickles (and deep copies) hold a committed state: while another thread
+    trains, the state before its call (see :mod:`sklearn_rnn._concurrency`).
+    The weights and optimizer slots are copied (:func:`frozen`): pickling
+    reads them after ``__getstate__`` returns, when a training call may have
+    begun."""
+
+    def __getstate__(self):
+        with committed_state(self) as state:
+            attributes = frozen(super(CommittedPickleMixin, state).__getstate__())
+        attributes.pop(SNAPSHOT_ATTRIBUTE, None)
+        return attributes
+
+
 def _plain(value):
     if isinstance(value, np.generic):
         value = value.item()
@@ -136,13 +180,22 @@ class Transaction:
 
     Entered before anything changes, it remembers the estimator's attributes
     (references only: new objects replace old ones, old ones are not
-    mutated) and the random generator's state; :meth:`protect` is called
-    once the network and optimizer that training will change in place are
-    known, and takes a :class:`~sklearn_rnn.nn.checkpoint.Checkpoint` of
-    them.  If the block raises (KeyboardInterrupt included), every value is
-    put back in place, so the optimizer stays bound to the network's arrays,
-    and hyperparameters are never touched.  The cost is what the call
-    changes, never a copy of the whole model.
+    mutated) and the random generators' states (the fitted one, and a
+    ``RandomState`` given as ``random_state``, which a new fit draws from);
+    :meth:`protect` is called once the network and optimizer that training
+    will change in place are known, and takes a
+    :class:`~sklearn_rnn.nn.checkpoint.Checkpoint` of them.  If the block
+    raises (KeyboardInterrupt included), every value is put back in place,
+    so the optimizer stays bound to the network's arrays, and
+    hyperparameters are never touched.  The cost is what the call changes,
+    never a copy of the whole model.
+
+    It also publishes what readers in other threads see until the call ends
+    (see :mod:`sklearn_rnn._concurrency`): on entry, a snapshot of the
+    attributes it keeps; from :meth:`protect` on, with the weights and
+    optimizer slots as the checkpoint keeps them.  Each publication waits
+    until no reader reads an older state, so nothing a reader reads is
+    changed under it.
     """
 
     def __init__(self, estimator):
@@ -159,8 +212,21 @@ class Transaction:
         for name in LIST_ATTRIBUTES:
             if isinstance(self.saved.get(name), list):
                 self.saved[name] = list(self.saved[name])
-        rng = self.saved.get("_random_state")
-        self.rng_state = None if rng is None else rng.get_state()
+        # The generators a call may draw from: the fitted one, and a
+        # RandomState instance given as random_state (a new fit draws from it).
+        self.generators = [
+            (rng, rng.get_state())
+            for rng in {
+                id(rng): rng
+                for rng in (self.saved.get("_random_state"), est.random_state)
+                if isinstance(rng, np.random.RandomState)
+            }.values()
+        ]
+        self.committed = dict(self.saved)
+        if self.saved.get("_random_state") is not None:  # training draws from it
+            self.committed["_random_state"] = copy.deepcopy(self.saved["_random_state"])
+        self.guard = guard_of(est)
+        self.guard.publish(snapshot(est, self.committed))
         return self
 
     def protect(self, network, optimizer):
@@ -168,25 +234,33 @@ class Transaction:
         self.checkpoint = Checkpoint(
             optimizer, row_sparse=list(network.sparse_rows), buffers=network.buffers
         )
+        if self.committed.get("network_") is network:  # to be trained in place
+            params, committed_optimizer = self.checkpoint.committed()
+            view = network.with_params(params, self.checkpoint.committed_buffers())
+            changes = {"network_": view}
+            if self.committed.get("_optimizer") is optimizer:
+                changes["_optimizer"] = committed_optimizer
+            self.guard.publish(snapshot(self.estimator, {**self.committed, **changes}))
         return self.checkpoint
 
     def __exit__(self, exc_type, exc, traceback):
-        if exc_type is None:
-            return False
-        while True:  # an interrupt during the undo is absorbed: undo again
-            try:
-                self._undo()
-                break
-            except KeyboardInterrupt:
-                continue
+        if exc_type is not None:
+            while True:  # an interrupt during the undo is absorbed: undo again
+                try:
+                    self._undo()
+                    break
+                except KeyboardInterrupt:
+                    continue
+        # Readers read the estimator again (the snapshot's readers may finish).
+        self.guard.publish(None, wait=False)
         return False
 
     def _undo(self):
         est = self.estimator
         if self.checkpoint is not None:
             self.checkpoint.restore()
-        if self.rng_state is not None:
-            self.saved["_random_state"].set_state(self.rng_state)
+        for rng, state in self.generators:
+            rng.set_state(state)
         hyperparameters = est._get_param_names()
         for key in list(vars(est)):
             if (

@@ -1,9 +1,11 @@
 """Target checks shared by the estimators."""
 
+from numbers import Number
+
 import numpy as np
 from sklearn.utils.validation import check_array
 
-from ._validation import is_ragged, pad_ragged
+from ._ragged import is_ragged, pad_ragged
 
 
 def check_target_length(y, sequences):
@@ -46,3 +48,39 @@ def per_step_target(y, sequences, dtype):
         )
     valid = np.ones((n, t), dtype=bool) if sequences.mask is None else sequences.mask
     return y, valid
+
+
+def check_label_types(labels, name="y"):
+    """Raise a ValueError if ``labels`` hold None or mix strings with numbers.
+
+    NumPy gives such labels an object dtype, and sorting them (to find the
+    classes) failed with "'<' not supported between instances...".
+
+    Examples
+    --------
+    >>> check_label_types(np.array(["cat", None], dtype=object))
+    Traceback (most recent call last):
+    ...
+    ValueError: y holds None, a missing label; give every sample a label.
+    """
+    values = np.asarray(labels, dtype=object) if np.ndim(labels) else None
+    if values is None or values.dtype.kind != "O":
+        return
+    kinds = set()
+    for value in values.flat:
+        if value is None:
+            raise ValueError(
+                f"{name} holds None, a missing label; give every sample a label."
+            )
+        kinds.add(
+            "strings"
+            if isinstance(value, (str, bytes))
+            else "numbers"
+            if isinstance(value, Number)
+            else type(value).__name__
+        )
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{name} mixes labels of different types ({' and '.join(sorted(kinds))});"
+            " use labels of one type (all strings, or all numbers)."
+        )

@@ -95,6 +95,40 @@ class TrainingData:
         return x, mask, _time_major(self.target[idx, steps]), weights
 
 
+def normalized_sample_weight(sample_weight):
+    """``sample_weight`` times the power of two that brings its mean into [1, 2).
+
+    Every loss, gradient and statistic the estimators compute is a weighted
+    mean, unchanged when all weights are scaled alike, and scaling by a power
+    of two is exact: the fit is bit-identical (weights of mean 1 are left as
+    they are).  What changes is that weights such as 1e-46 or 1e39 no longer
+    underflow to 0 or overflow to infinity when a float32 model casts them.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of float64, non-negative, with a positive sum
+
+    Returns
+    -------
+    ndarray of float64
+
+    Examples
+    --------
+    >>> normalized_sample_weight(np.array([1e-46, 3e-46]))
+    array([0.57089908, 1.71269723])
+    >>> normalized_sample_weight(np.array([1.0, 1.0, 1.0]))
+    array([1., 1., 1.])
+    """
+    # The mean's binary exponent, from factors that neither overflow (a sum
+    # of 1e308s) nor underflow (a mean of 5e-324s): mean = ratio * largest.
+    largest = sample_weight.max()
+    ratio, ratio_exponent = np.frexp(np.mean(sample_weight / largest))
+    significand, largest_exponent = np.frexp(largest)
+    _, product_exponent = np.frexp(ratio * significand)
+    exponent = ratio_exponent + largest_exponent + product_exponent
+    return np.ldexp(sample_weight, 1 - exponent)  # mean * 2**(1 - exponent)
+
+
 def _time_major(batch):
     return np.ascontiguousarray(np.swapaxes(batch, 0, 1))
 
@@ -106,6 +140,10 @@ def divergence_message(what, estimator):
     "weights"); ``estimator`` supplies the current hyperparameters.
     """
     fixes = [f"lower learning_rate_init (now {estimator.learning_rate_init:g})"]
+    if not estimator.scale_input and estimator.embedding_dim is None:
+        fixes.append("scale_input=True (large raw inputs overflow)")
+    if getattr(estimator, "scale_target", True) is False:  # regressors
+        fixes.append("scale_target=True (large raw targets overflow)")
     if estimator.clip_norm is None:
         fixes.append("set clip_norm (e.g. 1.0)")
     elif estimator.clip_norm > 1.0:

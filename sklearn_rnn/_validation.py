@@ -28,67 +28,13 @@ from collections import namedtuple
 import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_array, validate_data
 
+from ._ragged import as_sequence_list, is_ragged, pad_ragged, rectangular
+from ._text_values import check_not_text
 from .nn.layers import Embedding
 
 #: ``values`` is batch-major: (N, T, D) floats or (N, T) token ids; ``mask``
 #: (N, T) is False on padding, or None when no step is padding.
 Sequences = namedtuple("Sequences", ["values", "mask"])
-
-
-def is_ragged(X):
-    """True if ``X`` is a list or tuple of sequences of different lengths."""
-    if not isinstance(X, (list, tuple)) or len(X) == 0:
-        return False
-    try:
-        lengths = {len(item) for item in X}
-    except TypeError:
-        return False
-    return len(lengths) > 1
-
-
-def pad_ragged(items, dtype, name="X"):
-    """Post-pad a list of arrays (each (T_i,) or (T_i, D)) into one array.
-
-    Returns
-    -------
-    padded : ndarray of shape (N, T_max) or (N, T_max, D)
-    valid : ndarray of bool, shape (N, T_max)
-
-    Examples
-    --------
-    >>> padded, valid = pad_ragged([[1, 2, 3], [4]], np.int64)
-    >>> padded
-    array([[1, 2, 3],
-           [4, 0, 0]])
-    >>> valid
-    array([[ True,  True,  True],
-           [ True, False, False]])
-    """
-    arrays = []
-    for i, item in enumerate(items):
-        arr = check_array(
-            item, ensure_2d=False, dtype=dtype, ensure_min_samples=0, input_name=name
-        )
-        if arr.ndim not in (1, 2):
-            raise ValueError(
-                f"Each sequence of a ragged {name} must be 1-D (n_timesteps,) or 2-D "
-                f"(n_timesteps, n_features); sequence {i} has shape {arr.shape}."
-            )
-        arrays.append(arr)
-    trailing = {arr.shape[1:] for arr in arrays}
-    if len(trailing) > 1:
-        raise ValueError(
-            f"All sequences of a ragged {name} must have the same number of features "
-            f"per time step; got trailing shapes {sorted(trailing)}."
-        )
-    lengths = np.array([len(arr) for arr in arrays])
-    t_max = int(lengths.max())
-    if t_max == 0:
-        raise ValueError(f"Every sequence of {name} is empty (0 time steps).")
-    padded = np.zeros((len(arrays), t_max) + trailing.pop(), dtype=arrays[0].dtype)
-    for row, arr in zip(padded, arrays):
-        row[: len(arr)] = arr
-    return padded, np.arange(t_max) < lengths[:, None]
 
 
 def _check_not_sktime_panel(X):
@@ -196,6 +142,8 @@ def validate_sequences(
     ``data_format`` says where time is in 3-D ``X`` and in ragged items.
     """
     _check_not_sktime_panel(X)
+    X = as_sequence_list(X)
+    check_not_text(X, "X")
     value_dtype = "numeric" if token_ids else dtype
     if not token_ids:
         X = _to_channels_last(X, data_format)
@@ -211,31 +159,32 @@ def validate_sequences(
             )
     else:
         valid = None
-        values = (
-            X
-            if hasattr(X, "ndim") or hasattr(X, "iloc")
-            else np.asarray(X, dtype=object)
-        )
-        if getattr(values, "ndim", 2) == 3 and not token_ids:
-            values = check_array(X, allow_nd=True, dtype=dtype, input_name="X")
-            if values.shape[1] == 0:
-                raise ValueError("X has 0 time steps; at least 1 is required.")
-            _check_feature_names(estimator, values, reset=reset)
-            if values.shape[2] == 0:
-                raise ValueError(
-                    "X has 0 features per time step; at least 1 is required."
-                )
+        with rectangular("X"):
+            values = (
+                X
+                if hasattr(X, "ndim") or hasattr(X, "iloc")
+                else np.asarray(X, dtype=object)
+            )
+            if getattr(values, "ndim", 2) == 3 and not token_ids:
+                values = check_array(X, allow_nd=True, dtype=dtype, input_name="X")
+                if values.shape[1] == 0:
+                    raise ValueError("X has 0 time steps; at least 1 is required.")
+                _check_feature_names(estimator, values, reset=reset)
+                if values.shape[2] == 0:
+                    raise ValueError(
+                        "X has 0 features per time step; at least 1 is required."
+                    )
+                if reset:
+                    estimator.n_features_in_ = values.shape[2]
+                    _warn_single_step(values, data_format)
+            elif reset or getattr(estimator, "_fitted_on_2d", True) or token_ids:
+                values = validate_data(estimator, X, reset=reset, dtype=value_dtype)
+                if reset:
+                    estimator._fitted_on_2d = True
+            else:  # fitted on (N, T, 1) sequences: a 2-D X may have any length
+                values = check_array(X, dtype=dtype, input_name="X")
             if reset:
-                estimator.n_features_in_ = values.shape[2]
-                _warn_single_step(values, data_format)
-        elif reset or getattr(estimator, "_fitted_on_2d", True) or token_ids:
-            values = validate_data(estimator, X, reset=reset, dtype=value_dtype)
-            if reset:
-                estimator._fitted_on_2d = True
-        else:  # fitted on (N, T, 1) sequences: a 2-D X may have any length
-            values = check_array(X, dtype=dtype, input_name="X")
-        if reset:
-            estimator._fitted_on_2d = values.ndim == 2
+                estimator._fitted_on_2d = values.ndim == 2
     if token_ids:
         values = _check_token_ids(values)
         _check_step_features(estimator, 1, reset)
@@ -310,7 +259,9 @@ class SequenceInputMixin:
                 reset=reset,
                 token_ids=embedding_dim is not None,
                 dtype=dtype.type,
-                mask_value=self.mask_value,
+                mask_value=(
+                    self.mask_value if reset else self._architecture["mask_value"]
+                ),
                 data_format=(
                     self.data_format if reset else self._architecture["data_format"]
                 ),

@@ -6,16 +6,23 @@ hyperparameters, and the fitted state as the estimator class declares it
 (:mod:`sklearn_rnn._state`). Loading it can never run code, and it is safe on
 files from strangers:
 
-- only the entries the format defines are accepted, each no larger than the
-  file itself (no decompression bombs), JSON documents at most 1 MiB;
+- only regular files are read (never a device or a FIFO), and the archive's
+  directory is checked before any entry is read: at most
+  :data:`~sklearn_rnn._model_archive.MAX_ENTRIES` entries, only the names the
+  format defines, stored uncompressed and unencrypted, together no larger
+  than the file (no decompression bombs);
+- JSON documents are at most 1 MiB, their integers within int64;
 - hyperparameters are validated like ``fit`` validates them, and the fitted
   scalars by their declared types;
-- the weights the hyperparameters call for are bounded by the file's size
-  *before* the network is built, and every array's name, dtype and shape
-  are checked against that network from the ``.npy`` header before its
+- the weights and optimizer slots the hyperparameters call for (the product
+  of every layer's widths, gates and directions) are bounded by the file's
+  size *before* the network is built, and every array's name, dtype and
+  shape are checked against that network from the ``.npy`` header before its
   data is read; non-finite weights are refused.
 
-Anything wrong raises one ValueError that says what.  ``predict`` gives
+Anything wrong raises one ValueError that says what; no other exception
+escapes from reading a file (only opening it may raise an OSError, such as
+``FileNotFoundError``).  ``predict`` gives
 identical results after a round trip, and ``partial_fit`` continues exactly
 as it would have on the saved estimator (optimizer and random state are
 stored).
@@ -40,7 +47,7 @@ True
 
 import json
 import os
-import tempfile
+import struct
 import zipfile
 import zlib
 from numbers import Integral
@@ -48,6 +55,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._concurrency import committed_state
+from ._model_archive import MAX_ENTRIES, open_archive, write_atomically
 from ._model_file import FORMAT_VERSION, MAGIC, ModelFileReader
 from ._params import SIZE_TUPLES, architecture
 from ._state import export_state
@@ -63,18 +72,19 @@ __all__ = [
 #: The only classes a file may name (registered by the estimator modules).
 _CLASSES = {}
 #: Errors that reading a corrupt or tampered file can raise; all are reported
-#: as one ValueError.
+#: as one ValueError (zipfile raises NotImplementedError for unknown
+#: compression methods and versions, RuntimeError for encrypted entries).
 _CORRUPT_FILE_ERRORS = (
     ValueError,
     TypeError,
-    KeyError,
-    IndexError,
+    LookupError,
     EOFError,
     OSError,
     zipfile.BadZipFile,
     zlib.error,
-    RecursionError,
-    OverflowError,
+    struct.error,
+    RuntimeError,  # RecursionError and NotImplementedError among them
+    ArithmeticError,
 )
 
 
@@ -90,7 +100,9 @@ def save_model(estimator, path):
 
     The file is written to a temporary file in the same folder, then renamed
     to ``path``: a reader never sees a partly written model, and a failed save
-    leaves any previous file in place. ``path`` is used as given.
+    leaves any previous file in place. ``path`` is used as given (no
+    extension added); a symlink's target is written, an existing file keeps
+    its permissions, a new one gets the umask's, as with ``np.save``.
 
     Parameters
     ----------
@@ -108,7 +120,8 @@ def save_model(estimator, path):
         If it is not fitted.
     ValueError
         If a hyperparameter that shapes the network was changed with
-        ``set_params`` after fitting.
+        ``set_params`` after fitting, or the model has more weights and
+        optimizer slots than a model file may hold (``MAX_ENTRIES``).
 
     See Also
     --------
@@ -120,6 +133,15 @@ def save_model(estimator, path):
             f"save_model stores {' and '.join(sorted(_CLASSES))} estimators "
             f"only; got {type(estimator).__qualname__}."
         )
+    # The committed state, read until written: a training call in another
+    # thread changes nothing of it before the file is complete.
+    with committed_state(estimator) as state:
+        arrays = _file_arrays(state, name)
+        write_atomically(path, lambda file: np.savez(file, **arrays))
+
+
+def _file_arrays(estimator, name):
+    """The entries of ``estimator``'s model file, by name."""
     check_is_fitted(estimator, "network_")
     params = _storable_params(estimator)
     changed = sorted(
@@ -148,7 +170,13 @@ def save_model(estimator, path):
         arrays["param:embeddings"] = np.asarray(estimator.embeddings)
     arrays.update((f"array:{key}", value) for key, value in state["arrays"].items())
     arrays.update((f"weight:{key}", value) for key, value in state["weights"].items())
-    _write_atomically(path, arrays)
+    if len(arrays) > MAX_ENTRIES:  # a file load_model would refuse
+        raise ValueError(
+            f"This {name} has {len(arrays)} arrays to save, more than a model file "
+            f"holds ({MAX_ENTRIES}): its weights and optimizer slots are too many "
+            "(num_layers, dense_layers). Use pickle or joblib."
+        )
+    return arrays
 
 
 def _storable_params(estimator):
@@ -174,21 +202,6 @@ def _plain_value(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _write_atomically(path, arrays):
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(prefix=".sklearn_rnn-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        os.unlink(tmp_path)
-        raise
-
-
 # -------------------------------------------------------------------- loading
 def load_model(path):
     """Read an estimator written by :func:`save_model`.
@@ -199,7 +212,8 @@ def load_model(path):
 
     Parameters
     ----------
-    path : str or path-like
+    path : str, bytes or path-like
+        A regular file.
 
     Returns
     -------
@@ -211,7 +225,8 @@ def load_model(path):
     Raises
     ------
     ValueError
-        If the file is not a valid sklearn_rnn model file.
+        If the file is not a valid sklearn_rnn model file, or not a regular
+        file (a directory, a device, a FIFO).
     OSError
         If the file cannot be opened (e.g. ``FileNotFoundError``).
 
@@ -231,21 +246,25 @@ def load_model(path):
     ...
     ValueError: ... is not a valid sklearn_rnn model file: ...
     """
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        try:
-            if file.read(6) == b"\x93NUMPY":
-                raise ValueError("it is a single .npy array, not an .npz archive")
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                return ModelFileReader(archive, size, _CLASSES).estimator()
-        except _CORRUPT_FILE_ERRORS as exc:
-            reason = f"missing entry {exc}" if isinstance(exc, KeyError) else str(exc)
-            if isinstance(exc, RecursionError):
-                reason = "a JSON document is nested too deeply"
-            raise ValueError(
-                f"{os.fspath(path)!r} is not a valid sklearn_rnn model file: {reason}"
-            ) from None
+    try:
+        with open_archive(path) as (archive, size):
+            return ModelFileReader(archive, size, _CLASSES).estimator()
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise  # the file cannot be opened: nothing of it was read
+    except _CORRUPT_FILE_ERRORS as exc:
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a valid sklearn_rnn model file: {_reason(exc)}"
+        ) from None
+
+
+def _reason(exc):
+    """What is wrong with the file, from the exception reading it raised."""
+    if isinstance(exc, KeyError):
+        return f"missing entry {exc}"
+    if isinstance(exc, RecursionError):
+        return "a JSON document is nested too deeply"
+    reason = str(exc) or type(exc).__name__
+    return reason if len(reason) <= 300 else reason[:300] + "..."
 
 
 class PersistenceMixin:
@@ -259,7 +278,7 @@ class PersistenceMixin:
 
         Parameters
         ----------
-        path : str or path-like
+        path : str, bytes or path-like
 
         Examples
         --------

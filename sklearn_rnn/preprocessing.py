@@ -13,7 +13,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import is_ragged, pad_ragged
+from ._constraints import Number
+from ._input_scaling import step_moments
+from ._ragged import is_ragged, pad_ragged
 
 __all__ = ["SequenceScaler"]
 
@@ -59,7 +61,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "mask_value": [Real, None],
+        "mask_value": [Number(Real, None, None, closed="neither"), None],
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
     }
@@ -119,8 +121,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise ValueError("X has no valid time step to compute statistics from.")
         self.n_features_in_ = values.shape[2]
         self.n_steps_seen_ = len(steps)
-        self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(values.shape[2])
-        std = steps.std(axis=0) if self.with_std else np.ones(values.shape[2])
+        # step_moments: no overflow for values of any finite size (1e160**2)
+        mean, std, _ = step_moments(steps[:, None])
+        self.mean_ = mean if self.with_mean else np.zeros(values.shape[2])
+        std = std if self.with_std else np.ones(values.shape[2])
         self.scale_ = np.where(std > 0, std, 1.0)
         return self
 

@@ -1,8 +1,14 @@
-"""What the persistence tests share: small data sets and a save helper."""
+"""What the persistence tests share: small data sets, a save helper, and the
+check that a hostile file is refused fast."""
+
+import json
+import time
+import tracemalloc
 
 import numpy as np
+import pytest
 
-from sklearn_rnn.persistence import save_model
+from sklearn_rnn.persistence import load_model, save_model
 
 INVALID = "is not a valid sklearn_rnn model file"
 RNG = np.random.RandomState(0)
@@ -20,3 +26,32 @@ def saved(estimator, tmp_path, name="model.npz"):
     path = tmp_path / name
     save_model(estimator, path)
     return path
+
+
+def file_arrays(estimator, tmp_path):
+    """The arrays of the model file of ``estimator``, by entry name."""
+    with np.load(saved(estimator, tmp_path), allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def edited(arrays, key, edit):
+    """``arrays`` with the JSON entry ``key`` changed in place by ``edit``."""
+    document = json.loads(str(arrays[key]))
+    edit(document)
+    return {**arrays, key: np.array(json.dumps(document))}
+
+
+def assert_refused_fast(path, match):
+    """Loading ``path`` raises a ValueError matching ``match``, in under a second
+    and allocating under 100 MB."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match=match):
+            load_model(path)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seconds < 1.0
+    assert peak < 100 * 2**20

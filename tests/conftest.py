@@ -56,3 +56,26 @@ def row_sparse_gradient():
     grad = np.zeros_like(table)
     grad[rows] = rng.randn(2, 2)
     return table, grad, rows
+
+
+@pytest.fixture
+def fail_at_batch(monkeypatch):
+    """``fail_at_batch(n, error, every=None)``: training raises ``error`` at its
+    ``n``-th mini-batch (counted over calls; with ``every``, at the ``n``-th of
+    every ``every``), after the earlier batches' updates. ``monkeypatch.undo()``
+    disarms it."""
+    import sklearn_rnn._training as training
+
+    def arm(n, error, every=None):
+        batches = []
+        clip = training.clip_by_global_norm
+
+        def failing(*args):
+            batches.append(1)
+            if (len(batches) if every is None else len(batches) % every) == n:
+                raise error
+            return clip(*args)
+
+        monkeypatch.setattr(training, "clip_by_global_norm", failing)
+
+    return arm

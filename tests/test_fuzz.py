@@ -30,6 +30,10 @@ INTERNAL = (
     "object of type",
     "has no attribute",
     "not subscriptable",
+    "setting an array element",
+    "not supported between",
+    "an integer is required",
+    "ufunc",
 )
 
 

@@ -46,6 +46,42 @@ def test_predict_works_in_bounded_chunks(sum_sign, monkeypatch):
     assert peak < min(2.5 * 2**20, big.nbytes / 4)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"return_sequences": True, "dense_layers": (1024,)},
+        {"dense_layers": (1024, 1024)},
+        {"return_sequences": True, "dense_layers": (512, 512)},
+        {"cell": "lstm", "bidirectional": True, "num_layers": 2, "pooling": "mean"},
+        {"bidirectional": True, "pooling": "max"},
+        {"cell": "rnn", "hidden_size": 64},
+        {"hidden_size": 64},
+        {"embedding_dim": 16, "return_sequences": True},
+    ],
+    ids=lambda params: "-".join(f"{k}={v}" for k, v in params.items()),
+)
+def test_prediction_memory_follows_every_layer_width(params, monkeypatch):
+    """The rule: chunks are sized from every layer's width, so the working
+    memory of predict_proba stays within PREDICT_CHUNK_BYTES. Sized from
+    the input and the gates only, return_sequences with dense_layers=(1024,)
+    traced 1,578 MiB for a 64 MiB budget."""
+    rng = np.random.RandomState(0)
+    embedded = "embedding_dim" in params
+    X = rng.randint(1, 50, (300, 40)) if embedded else rng.randn(300, 40, 3)
+    y = rng.randint(0, 2, X.shape[:2] if params.get("return_sequences") else 300)
+    clf = ScratchRNNClassifier(**{**FAST, "max_iter": 1, **params})
+    clf.fit(X[:16], y[:16])
+    budget = 2**20
+    monkeypatch.setattr(inference, "PREDICT_CHUNK_BYTES", budget)
+    tracemalloc.start()
+    proba = clf.predict_proba(X)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # the output: the network's (half of predict_proba's binary columns) and
+    # predict_proba's own
+    assert peak <= budget + 1.5 * proba.nbytes
+
+
 def test_transform_and_feature_names(sum_sign):
     X, y = sum_sign(60, 6, 3)
     clf = ScratchRNNClassifier(**{**FAST, "dense_layers": (5,)}).fit(X, y)

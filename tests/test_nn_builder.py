@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_rnn.nn import SoftmaxCrossEntropy, SquaredError, build_network
+from sklearn_rnn.nn import (
+    SoftmaxCrossEntropy,
+    SquaredError,
+    build_network,
+    count_parameters,
+)
+from sklearn_rnn.nn.builder import count_buffers
 
 
 def build(**options):
@@ -192,3 +198,73 @@ def test_sparse_rows_name_the_embedding_rows_a_batch_used():
     untouched = np.setdiff1d(np.arange(10), [3, 5])
     assert not net.grads[0][untouched].any()
     assert net.grads[0][[3, 5]].any(axis=1).all()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("num_layers", [1, 3])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"dense_layers": (5, 7), "pooling": "max"},
+        {"embedding_dim": 6, "vocab_size": 11, "return_sequences": True},
+        {"dropout": 0.5, "dense_layers": (2,)},
+        {"conv_filters": (5, 3), "conv_kernel_sizes": (4, 2), "dense_layers": (2,)},
+        {
+            "conv_filters": (2,),
+            "conv_kernel_sizes": (3,),
+            "embedding_dim": 6,
+            "vocab_size": 11,
+            "downsample": 2,
+        },
+    ],
+)
+def test_count_parameters_is_the_size_of_the_built_network(
+    cell, bidirectional, num_layers, options
+):
+    """The rule model files are bounded by: the product of every layer's
+    widths, gates and directions, counted without building."""
+    shape = dict(cell=cell, num_layers=num_layers, bidirectional=bidirectional)
+    net = build(**shape, **options)  # hidden_size 4
+    counted = count_parameters(
+        3,
+        2,
+        hidden_size=4,
+        **shape,
+        **{
+            k: v
+            for k, v in options.items()
+            if k
+            in (
+                "dense_layers",
+                "vocab_size",
+                "embedding_dim",
+                "conv_filters",
+                "conv_kernel_sizes",
+            )
+        },
+    )
+    assert counted == sum(param.size for param in net.params)
+    assert count_buffers(options.get("conv_filters", ())) == sum(
+        buffer.size for buffer in net.buffers
+    )
+
+
+def test_a_network_with_other_params_is_bound_to_them_everywhere():
+    rng = np.random.RandomState(0)
+    options = dict(embedding_dim=2, vocab_size=9, dense_layers=(3,), alpha=0.1)
+    net = build(bidirectional=True, rng=rng, **options)
+    copies = [param + 1 for param in net.params]
+    other = net.with_params(copies)
+    assert all(a is b for a, b in zip(other.params, copies))
+    reachable = {id(p) for p, _ in other._penalized} | {
+        id(p) for layer in other.layers for p in layer.params
+    }
+    assert reachable <= {id(p) for p in copies}
+    assert {id(layer) for _, layer in other._row_sparse} <= {
+        id(layer) for layer in other.layers
+    }
+    assert all(p is not q for p, q in zip(net.params, other.params))
+    ids = rng.randint(1, 9, size=(5, 4))
+    assert not np.allclose(other.predict(ids), net.predict(ids))

@@ -316,6 +316,46 @@ def test_path_is_used_as_given(tmp_path):
     estimator = ScratchRNNRegressor(**SMALL).fit(X2, X2.sum(axis=1))
     save_model(estimator, str(tmp_path / "model.rnn"))
     assert os.listdir(tmp_path) == ["model.rnn"]
+    save_model(estimator, os.fsencode(tmp_path / "model.npz"))  # bytes, as np.save
+    loaded = load_model(os.fsencode(tmp_path / "model.npz"))
+    assert_array_equal(loaded.predict(X2), estimator.predict(X2))
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_new_file_gets_the_umask_mode_and_an_old_file_keeps_its_own(tmp_path):
+    """Saved files were 0600 (mkstemp's), and overwriting made them so."""
+    estimator = ScratchRNNRegressor(**SMALL).fit(X2, X2.sum(axis=1))
+    path = tmp_path / "model.npz"
+    save_model(estimator, path)
+    np.save(tmp_path / "numpy.npy", np.zeros(1))
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "numpy.npy").stat().st_mode & 0o777 == 0o644
+    for mode in (0o600, 0o640, 0o664):
+        path.chmod(mode)
+        save_model(estimator, path)
+        assert path.stat().st_mode & 0o777 == mode
+    assert sorted(os.listdir(tmp_path)) == ["model.npz", "numpy.npy"]
+
+
+def test_saving_to_a_symlink_writes_its_target(tmp_path):
+    """The link used to be replaced by the file."""
+    estimator = ScratchRNNRegressor(**SMALL).fit(X2, X2.sum(axis=1))
+    (tmp_path / "models").mkdir()
+    link = tmp_path / "latest.npz"
+    link.symlink_to(tmp_path / "models" / "v1.npz")  # dangling: created by save
+    save_model(estimator, link)
+    assert link.is_symlink()
+    assert_array_equal(
+        load_model(tmp_path / "models" / "v1.npz").predict(X2), estimator.predict(X2)
+    )
+    assert sorted(os.listdir(tmp_path / "models")) == ["v1.npz"]
 
 
 # ---------------------------------------------------- pickle, joblib, clone

@@ -73,3 +73,35 @@ def test_return_sequences_regressor_multi_output_and_transform():
     reg = ScratchRNNRegressor(return_sequences=True, **params).fit(X, y)
     assert reg.predict(X).shape == (10, 7, 2)
     assert reg.transform(X).shape == (10, 7, 6)
+
+
+def test_early_stopping_starts_from_the_training_mean(monkeypatch):
+    """The regressor's first early-stopping candidate is the constant training
+    mean: a fit whose epochs all validate worse predicts exactly that."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 6, 2), rng.randn(40) * 3 + 10
+    weights = rng.rand(40) + 0.5
+    monkeypatch.setattr(
+        ScratchRNNRegressor, "_validation_score", lambda self, *validation: -1e9
+    )
+    reg = ScratchRNNRegressor(
+        hidden_size=4,
+        early_stopping=True,
+        max_iter=5,
+        n_iter_no_change=2,
+        random_state=0,
+    ).fit(X, y, sample_weight=weights)
+    assert reg.validation_scores_ == [-1e9] * reg.n_iter_
+    assert reg.best_validation_score_ > -1e9  # the constant's own score
+    assert_allclose(reg.predict(X), np.full(40, reg.y_mean_[0]))
+
+
+def test_early_stopping_keeps_an_epoch_that_beats_the_mean():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 6, 2)
+    y = X[:, :, 0].sum(axis=1)
+    reg = ScratchRNNRegressor(
+        hidden_size=8, early_stopping=True, max_iter=30, random_state=0
+    ).fit(X, y)
+    assert reg.best_validation_score_ == max(reg.validation_scores_) > 0.5
+    assert np.std(reg.predict(X)) > 1.0

@@ -10,7 +10,6 @@ import pytest
 from _settings import EXPLODING
 from numpy.testing import assert_array_equal
 
-import sklearn_rnn._training as training
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor, TrainingDivergedError
 
 #: Elman cells: the diverging calls below rely on its unbounded growth.
@@ -166,25 +165,49 @@ def test_a_rejected_warm_start_fit_keeps_the_model_and_training_goes_on(data):
 
 
 # ------------------------------------------------------------- interrupts
-def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(data, monkeypatch):
+def test_a_keyboard_interrupt_mid_epoch_is_rolled_back(
+    data, monkeypatch, fail_at_batch
+):
     X, y = data
     clean = stream(ScratchRNNClassifier(**SMALL), X, y, 4)
     clf = stream(ScratchRNNClassifier(**SMALL), X, y, 2)
-    calls = []
-    original = training.clip_by_global_norm
-
-    def interrupt_on_the_third_batch(*args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return original(*args)
-
-    monkeypatch.setattr(training, "clip_by_global_norm", interrupt_on_the_third_batch)
+    fail_at_batch(3, KeyboardInterrupt)
     with pytest.raises(KeyboardInterrupt):
         clf.partial_fit(X, y)
     monkeypatch.undo()
     assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2 and bound(clf)
     stream(clf, X, y, 2)
+    assert_array_equal(clf.predict_proba(X), clean.predict_proba(X))
+
+
+@pytest.mark.parametrize("fits_before", [0, 1])
+def test_an_interrupted_fit_leaves_a_random_state_instance_as_it_was(
+    data, monkeypatch, fail_at_batch, fits_before
+):
+    """The generator given as random_state was consumed by an interrupted
+    first fit, so the refit was not the uninterrupted fit."""
+    X, y = data
+    params = {**SMALL, "max_iter": 2}
+    params.pop("random_state")
+
+    def fitted(clf, n_fits):
+        for _ in range(n_fits):
+            clf.fit(X, y)
+        return clf
+
+    generator = np.random.RandomState(0)
+    clean = fitted(
+        ScratchRNNClassifier(random_state=generator, **params), 1 + fits_before
+    )
+    generator = np.random.RandomState(0)
+    clf = fitted(ScratchRNNClassifier(random_state=generator, **params), fits_before)
+    before = generator.get_state()[1].copy()
+    fail_at_batch(5, KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    assert_array_equal(generator.get_state()[1], before)
+    clf.fit(X, y)
     assert_array_equal(clf.predict_proba(X), clean.predict_proba(X))
 
 

@@ -243,3 +243,10 @@ def test_documents_with_fewer_tokens_than_n(ngram_range, expected):
         vec.transform(["", "zz", "zz aa"]),
         reference_transform(["", "zz", "zz aa"], params, vocabulary, vec.maxlen_),
     )
+
+
+@pytest.mark.parametrize("Vectorizer", [SequenceVectorizer, HashingSequenceVectorizer])
+@pytest.mark.parametrize("ngram_range", [(0, 2), (-1, 1), (True, 2), (1,), (1.0, 2)])
+def test_ngram_range_below_one_is_refused_by_name(Vectorizer, ngram_range):
+    with pytest.raises(ValueError, match=r"ngram_range parameter of .*1 <= min_n"):
+        Vectorizer(ngram_range=ngram_range).fit_transform(["a b", "c"])

@@ -67,3 +67,50 @@ def test_pad_sequences_edge_cases():
 def test_pad_sequences_matches_reference(sequences, maxlen, padding, truncating):
     padded = pad_sequences(sequences, maxlen, padding=padding, truncating=truncating)
     assert_array_equal(padded, reference_pad(sequences, maxlen, padding, truncating))
+
+
+@pytest.mark.parametrize(
+    "sequences, options, message",
+    [
+        ([[1, 300, 70000]], {"dtype": "int8"}, "1 to 70000 does not fit dtype=int8"),
+        ([[1, -3]], {"dtype": "uint8"}, "-3 to 1 does not fit dtype=uint8"),
+        ([[2**64 - 1]], {}, "dtype=int32 .*Pass dtype='uint64'"),
+        ([[2**70], [-1]], {}, "No integer dtype holds them"),
+        ([[1.5]], {}, "the non-integer 1.5 does not fit dtype=int32"),
+        ([[np.nan]], {"dtype": "int64"}, "the non-integer nan does not fit"),
+        ([[70000.0]], {"dtype": "float16"}, "70000.0 is beyond the largest float16"),
+        ([[1]], {"dtype": "int8", "value": 300}, "value: 300 does not fit dtype=int8"),
+    ],
+)
+def test_pad_sequences_refuses_values_its_dtype_cannot_hold(
+    sequences, options, message
+):
+    with pytest.raises(ValueError, match=message):
+        pad_sequences(sequences, **options)
+
+
+def test_pad_sequences_checks_only_the_values_it_keeps():
+    padded = pad_sequences([[1, 2, 3, 300]], maxlen=3, dtype="int8", truncating="post")
+    assert_array_equal(padded, [[1, 2, 3]])
+
+
+@given(
+    sequences=st.lists(
+        st.lists(st.integers(-(2**63), 2**64 - 1), max_size=4), min_size=1, max_size=3
+    ),
+    dtype=st.sampled_from(["int8", "uint8", "int16", "uint16", "int32", "int64"]),
+)
+def test_pad_sequences_never_wraps(sequences, dtype):
+    """The rule: every kept value comes out as it went in, or a ValueError."""
+    values = [v for seq in sequences for v in seq]
+    info = np.iinfo(dtype)
+    if values and (min(values) < info.min or max(values) > info.max):
+        with pytest.raises(ValueError, match=f"does not fit dtype={dtype} "):
+            pad_sequences(sequences, dtype=dtype, padding="post")
+        return
+    padded = pad_sequences(sequences, dtype=dtype, padding="post")
+    maxlen = max(map(len, sequences))
+    assert padded.dtype == dtype
+    assert padded.tolist() == [
+        list(seq) + [0] * (maxlen - len(seq)) for seq in sequences
+    ]

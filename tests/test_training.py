@@ -166,6 +166,8 @@ def settings(**changes):
         cell="rnn",
         activation="tanh",
         recurrent_max_norm=None,
+        scale_input=True,
+        embedding_dim=None,
     )
     return SimpleNamespace(**{**safe, **changes})
 
@@ -197,11 +199,19 @@ def test_divergence_message_lists_every_fix_not_in_effect():
         ({"recurrent_init": "normal"}, "the default init='xavier'"),
         ({"activation": "identity"}, "('tanh' instead of 'identity')"),
         ({"activation": "identity"}, "recurrent_max_norm=1.0"),
+        ({"scale_input": False}, "scale_input=True (large raw inputs overflow)"),
+        ({"scale_target": False}, "scale_target=True (large raw targets overflow)"),
     ],
 )
 def test_divergence_message_names_each_fix(changes, fix):
     assert fix in divergence_message("weights", settings(**changes))
     assert fix not in divergence_message("weights", settings())
+
+
+def test_divergence_message_suggests_input_scaling_only_for_dense_input():
+    assert "scale_input" not in divergence_message(
+        "loss", settings(scale_input=False, embedding_dim=8)
+    )
 
 
 def test_divergence_message_suggests_the_norm_bound_only_where_it_helps():

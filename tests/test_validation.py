@@ -10,12 +10,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
+from sklearn_rnn._ragged import is_ragged, pad_ragged
 from sklearn_rnn._validation import (
     ID_CLAMP,
     _check_token_ids,
     input_float_dtype,
-    is_ragged,
-    pad_ragged,
     validate_sequences,
 )
 

@@ -15,8 +15,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
+from .._constraints import Number
 from ._home import DATA_HOME_ENV, is_writable_dir, resolve_data_home
 from ._imdb_cache import (
     CorruptFileError,
@@ -84,8 +85,8 @@ def _corrupt_archive(archive, reason):
         "return_X_y": ["boolean"],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
-        "n_retries": [Interval(Integral, 0, None, closed="left")],
-        "delay": [Interval(Real, 0.0, None, closed="left")],
+        "n_retries": [Number(Integral, 0, None, closed="left")],
+        "delay": [Number(Real, 0.0, None, closed="left")],
         "cache_home": [str, os.PathLike, None],
     },
     prefer_skip_nested_validation=True,

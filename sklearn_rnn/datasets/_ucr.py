@@ -14,8 +14,9 @@ import zlib
 from numbers import Integral, Real
 
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
+from .._constraints import Number
 from ._home import DATA_HOME_ENV, is_writable_dir, resolve_data_home
 from ._ts_format import combine, read_ts
 
@@ -65,8 +66,8 @@ class ArchiveError(OSError):
         "download_if_missing": ["boolean"],
         "return_X_y": ["boolean"],
         "as_list": ["boolean"],
-        "n_retries": [Interval(Integral, 0, None, closed="left")],
-        "delay": [Interval(Real, 0.0, None, closed="left")],
+        "n_retries": [Number(Integral, 0, None, closed="left")],
+        "delay": [Number(Real, 0.0, None, closed="left")],
     },
     prefer_skip_nested_validation=True,
 )

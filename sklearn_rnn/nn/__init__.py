@@ -18,7 +18,7 @@ One training step of a tiny many-to-one RNN:
 True
 """
 
-from .builder import build_network
+from .builder import build_network, count_parameters
 from .gradcheck import check_network_gradients
 from .losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from .network import Network
@@ -46,4 +46,5 @@ __all__ = [
     "build_network",
     "check_network_gradients",
     "clip_by_global_norm",
+    "count_parameters",
 ]

@@ -46,7 +46,6 @@ def build_network(
     conv_filters=(),
     conv_kernel_sizes=(),
     downsample=1,
-    output_init=None,
     alpha=0.0,
     rng=None,
     dtype=np.float32,
@@ -93,9 +92,6 @@ def build_network(
     downsample : int
         Read the mean of every ``downsample`` steps (see
         :class:`~sklearn_rnn.nn.layers.Downsample`); 1 reads every step.
-    output_init : str or None
-        Initializer of the output layer's kernel: "zeros" makes the
-        untrained network's logits 0; None uses ``init``.
     alpha : float
         L2 penalty on weight matrices.
     rng : numpy.random.RandomState
@@ -195,9 +191,78 @@ def build_network(
         )
         input_size = units
     add_dropout()
-    layers.append(
-        Dense(
-            input_size, n_outputs, "identity", output_init or init, rng=rng, dtype=dtype
-        )
-    )
+    layers.append(Dense(input_size, n_outputs, "identity", init, rng=rng, dtype=dtype))
     return Network(layers, loss, alpha=alpha)
+
+
+def count_parameters(
+    input_size,
+    n_outputs,
+    *,
+    cell="rnn",
+    hidden_size=32,
+    num_layers=1,
+    bidirectional=False,
+    dense_layers=(),
+    vocab_size=None,
+    embedding_dim=None,
+    conv_filters=(),
+    conv_kernel_sizes=(),
+):
+    """The number of weights :func:`build_network` creates, without building it.
+
+    The product of the widths of every layer: the embedding table, each
+    direction of each recurrent layer with its cell's gates (and recurrent
+    bias), each convolution with its normalisation's scale and shift, each
+    dense layer.  Closed form in ``num_layers``, so a huge declared depth
+    costs nothing to count.  The other arguments of :func:`build_network`
+    add no weights.  The buffers (two per normalised channel) are
+    :func:`count_buffers`.
+
+    Examples
+    --------
+    A GRU of 4 units (12 gate units) on 3 features, with 2 outputs:
+    3*12 + 4*12 + 2*12 weights in the GRU, 4*2 + 2 in the output layer.
+
+    >>> count_parameters(3, 2, cell="gru", hidden_size=4)
+    118
+    >>> count_parameters(3, 2, cell="lstm", hidden_size=10**6, num_layers=10**8)
+    800000396000014000002
+    """
+    count = 0
+    if embedding_dim is not None:
+        count += vocab_size * embedding_dim
+        input_size = embedding_dim
+    cell_class = CELLS[cell]
+    width = cell_class.gates * hidden_size  # every gate's units
+    biases = 2 if cell_class.has_recurrent_bias else 1
+    directions = 2 if bidirectional else 1
+
+    def one_direction(size_in):  # kernel, recurrent kernel, biases
+        return size_in * width + hidden_size * width + biases * width
+
+    count += directions * one_direction(input_size)
+    count += (num_layers - 1) * directions * one_direction(directions * hidden_size)
+    channels = input_size
+    input_size = directions * hidden_size
+    for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
+        count += kernel_size * channels * filters + 3 * filters  # bias, gamma, beta
+        channels = filters
+    if conv_filters:
+        input_size += channels
+    for units in (*dense_layers, n_outputs):
+        count += input_size * units + units
+        input_size = units
+    return count
+
+
+def count_buffers(conv_filters=()):
+    """The number of buffer values :func:`build_network` creates: each
+    normalised channel's running mean and variance.
+
+    Examples
+    --------
+    >>> count_buffers((32, 64, 32))
+    256
+    """
+    return 2 * sum(conv_filters)

@@ -5,6 +5,12 @@ the model: dense parameters (and their optimizer slots) are copied up front,
 but the rows of a row-sparse parameter (an embedding table) are copied only
 just before a step first changes them.
 
+The same record gives, at no further cost, the values as they were when the
+checkpoint was taken (:meth:`Checkpoint.committed`), for readers in other
+threads while the protected call changes the live ones: the dense copies,
+and for row-sparse parameters :class:`CommittedRows`, the live table read
+through the saved rows.
+
 Examples
 --------
 >>> import numpy as np
@@ -21,6 +27,8 @@ Examples
 >>> table[3], bias
 (array([0., 0.]), array([0., 0.]))
 """
+
+import copy
 
 import numpy as np
 
@@ -106,3 +114,107 @@ class Checkpoint:
         for buffer, saved in self.buffers:
             np.copyto(buffer, saved)
         vars(optimizer).update(self.scalars)
+
+    def committed_buffers(self):
+        """The protected buffers as they were when the checkpoint was taken
+        (the checkpoint's own copies, never written)."""
+        return [saved for _, saved in self.buffers]
+
+    def committed(self):
+        """The protected values as they were when the checkpoint was taken.
+
+        Nothing is copied: dense parameters and slots are the checkpoint's own
+        copies (never written), row-sparse ones :class:`CommittedRows` views.
+
+        Returns
+        -------
+        params : list
+            Aligned with the optimizer's parameters.
+        optimizer : Optimizer
+            A shallow copy of the optimizer with those parameters, its slots
+            and scalars as they were (for reading, e.g. saving, only).
+        """
+        optimizer = self.optimizer
+        params, state = [], {name: [] for name in optimizer.state}
+        for i, param in enumerate(optimizer.params):
+            if i in self.dense:
+                saved, slots = self.dense[i]
+                params.append(saved)
+                for name in state:
+                    state[name].append(slots[name])
+                continue
+            params.append(CommittedRows(param, self.saved_rows[i], None))
+            for name in state:
+                state[name].append(
+                    CommittedRows(optimizer.state[name][i], self.saved_rows[i], name)
+                )
+        view = copy.copy(optimizer)
+        vars(view).update(self.scalars, params=params, state=state)
+        return params, view
+
+
+class CommittedRows:
+    """A row-sparse array as it was when a :class:`Checkpoint` was taken, while
+    steps change it: the live array, read through the rows saved since.
+
+    Rows are read before the saved rows are looked up: a row a step changes
+    was saved before the change began, so a read that overlaps the change
+    still finds it saved.  Indexing with row ids (an embedding lookup) costs
+    the rows read; ``np.asarray`` (saving, pickling) copies the whole array.
+
+    Parameters
+    ----------
+    live : ndarray
+        The array steps change in place.
+    saved : list
+        The checkpoint's saved rows of it, ``(rows, values, slots)`` chunks
+        (appended to, never changed).
+    slot : str or None
+        Which values of a chunk: the parameter's (None) or a slot's.
+    """
+
+    def __init__(self, live, saved, slot):
+        self.live, self.saved, self.slot = live, saved, slot
+        self.shape, self.dtype, self.ndim = live.shape, live.dtype, live.ndim
+
+    def _saved(self):
+        """``(rows, values)`` saved so far, the rows sorted (cached until more
+        are saved)."""
+        chunks = list(self.saved)  # appends are atomic; chunks never change
+        cached = getattr(self, "_index", None)
+        if cached is not None and cached[0] == len(chunks):
+            return cached[1:]
+        if not chunks:
+            rows, values = np.empty(0, np.intp), self.live[:0]
+        else:
+            rows = np.concatenate([chunk[0] for chunk in chunks])
+            values = np.concatenate(
+                [
+                    chunk[1] if self.slot is None else chunk[2][self.slot]
+                    for chunk in chunks
+                ]
+            )
+            order = np.argsort(rows)
+            rows, values = rows[order], values[order]
+        self._index = (len(chunks), rows, values)
+        return rows, values
+
+    def __getitem__(self, ids):
+        """Rows ``ids`` (an integer array of any shape), as they were."""
+        ids = np.asarray(ids)
+        out = self.live[ids]  # first, then the saved rows (see the class)
+        rows, values = self._saved()
+        if len(rows):
+            position = np.minimum(np.searchsorted(rows, ids), len(rows) - 1)
+            saved = rows[position] == ids
+            out[saved] = values[position[saved]]
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.live.copy()
+        rows, values = self._saved()
+        out[rows] = values
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def __reduce__(self):  # pickled, deep-copied: as the array it stands for
+        return np.asarray, (np.asarray(self),)

@@ -65,11 +65,6 @@ def orthogonal(shape, rng, dtype):
     return np.ascontiguousarray(q).astype(dtype)
 
 
-def zeros(shape, rng, dtype):
-    """All zeros (an output layer whose untrained logits are 0)."""
-    return np.zeros(shape, dtype=dtype)
-
-
 INITIALIZERS = {"normal": normal, "xavier": xavier, "he": he, "orthogonal": orthogonal}
 
 
@@ -78,9 +73,7 @@ def get_initializer(name):
 
     Parameters
     ----------
-    name : {"normal", "xavier", "he", "orthogonal", "zeros"}
-        "zeros" is for output layers only (not an option of the estimators'
-        ``init``).
+    name : {"normal", "xavier", "he", "orthogonal"}
 
     Returns
     -------
@@ -88,7 +81,7 @@ def get_initializer(name):
         ``init(shape, rng, dtype) -> ndarray``.
     """
     try:
-        return zeros if name == "zeros" else INITIALIZERS[name]
+        return INITIALIZERS[name]
     except KeyError:
         raise ValueError(
             f"Unknown initializer {name!r}; expected one of {sorted(INITIALIZERS)}."

@@ -1,5 +1,7 @@
 """A stack of layers with a loss on top."""
 
+import copy
+
 import numpy as np
 
 from .layers import Embedding
@@ -86,6 +88,48 @@ class Network:
             layer = pending.pop()
             yield layer
             pending.extend(reversed(list(layer.sublayers())))
+
+    def with_params(self, params, buffers=None):
+        """This network for inference with ``params`` (aligned with ``params``)
+        and ``buffers`` (aligned with ``buffers``; None keeps its own) in place
+        of its own: its layers (and their cells, and sub-layers) are shallow
+        copies in which every attribute that is one of this network's
+        parameters or buffers (or a layer), or a list, tuple or dict holding
+        them, refers to its replacement.  Nothing is copied; the copy must
+        only predict (its training caches and gradients are this network's).
+
+        Examples
+        --------
+        >>> from sklearn_rnn.nn import SquaredError, build_network
+        >>> net = build_network(1, 1, SquaredError(), hidden_size=2, dtype=np.float64)
+        >>> other = net.with_params([param + 1 for param in net.params])
+        >>> x = np.ones((3, 1, 1))               # 3 steps of 1 sequence
+        >>> float(net.predict(x)[0, 0]) != float(other.predict(x)[0, 0])
+        True
+        >>> other.layers[0].cell.kernel is other.params[0] is not net.params[0]
+        True
+        """
+        swap = {id(old): new for old, new in zip(self.params, params)}
+        if buffers is not None:
+            swap.update((id(old), new) for old, new in zip(self.buffers, buffers))
+        copies = {}
+
+        def replaced(value):
+            if id(value) in swap:
+                return swap[id(value)]
+            if isinstance(value, (list, tuple)):  # params; (param, grad) pairs
+                return type(value)(replaced(item) for item in value)
+            if isinstance(value, dict):  # a container's branches
+                return {key: replaced(item) for key, item in value.items()}
+            if hasattr(value, "params"):  # a layer or a cell
+                if id(value) not in copies:
+                    clone = copies[id(value)] = copy.copy(value)
+                    for key, item in list(vars(clone).items()):
+                        setattr(clone, key, replaced(item))
+                return copies[id(value)]
+            return value
+
+        return replaced(self)
 
     def named_params(self):
         """The parameters by name: ``{"0.SimpleRNN.kernel": array, ...}`` (the arrays

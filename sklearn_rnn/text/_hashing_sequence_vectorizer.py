@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import _fit_context
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
-from sklearn.utils._param_validation import Interval
 
+from .._constraints import Number
 from ._sequences import _BaseSequenceVectorizer
 
 
@@ -76,10 +76,8 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
 
     _parameter_constraints: dict = {
         **_BaseSequenceVectorizer._parameter_constraints,
-        "n_features": [
-            Interval(Integral, 1, np.iinfo(np.int32).max - 2, closed="left")
-        ],
-        "maxlen": [Interval(Integral, 1, None, closed="left")],
+        "n_features": [Number(Integral, 1, np.iinfo(np.int32).max - 2, closed="left")],
+        "maxlen": [Number(Integral, 1, None, closed="left")],
     }
 
     def __init__(

@@ -6,9 +6,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._constraints import Number
 from ._analysis import select_vocabulary
 from ._sequences import _BaseSequenceVectorizer
 
@@ -167,7 +167,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
             p: CountVectorizer._parameter_constraints[p]
             for p in ("max_features", "min_df", "max_df", "vocabulary")
         },
-        "maxlen": [Interval(Integral, 1, None, closed="left"), None],
+        "maxlen": [Number(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(

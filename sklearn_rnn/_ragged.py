@@ -1,0 +1,119 @@
+"""Ragged input: sequences of different lengths, and their padding.
+
+A list or tuple of sequences of different lengths (or of different
+dimensions, such as a (5,) and a (5, 1) array) is ragged; a 1-D object
+array or a pandas Series of sequences is read as the list of its items.
+Ragged input is post-padded into one array, and the padding is marked.
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+from ._text_values import check_not_text
+
+
+@contextmanager
+def rectangular(what):
+    """Report NumPy's "setting an array element with a sequence" (nested lists
+    of different lengths) as a ValueError that names ``what``."""
+    try:
+        yield
+    except ValueError as exc:
+        if not any(
+            phrase in str(exc)
+            for phrase in ("setting an array element", "could not broadcast")
+        ):
+            raise
+        raise ValueError(
+            f"{what} is not an array of numbers: its steps differ in length or "
+            "nest further. Sequences of different lengths go in a list of arrays, "
+            "each (n_timesteps_i,) or (n_timesteps_i, n_features)."
+        ) from None
+
+
+def as_sequence_list(X):
+    """``X`` as a list if it is a 1-D object array or a pandas Series of
+    sequences (arrays or lists, one per sample), else ``X`` itself.
+
+    Examples
+    --------
+    >>> as_sequence_list(np.array([np.zeros(2), np.zeros(3)], dtype=object))
+    [array([0., 0.]), array([0., 0., 0.])]
+    """
+    dtype = getattr(X, "dtype", None)
+    if getattr(X, "ndim", None) != 1 or getattr(dtype, "kind", None) != "O":
+        return X
+    items = list(X)
+    if items and all(
+        hasattr(item, "__len__") and not isinstance(item, (str, bytes))
+        for item in items
+    ):
+        return items
+    return X
+
+
+def is_ragged(X):
+    """True if ``X`` is a list or tuple of sequences of different lengths, or of
+    arrays of different shapes."""
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    try:
+        lengths = {len(item) for item in X}
+    except TypeError:
+        return False
+    shapes = {item.shape for item in X if hasattr(item, "shape")}
+    return len(lengths) > 1 or len(shapes) > 1
+
+
+def pad_ragged(items, dtype, name="X"):
+    """Post-pad a list of arrays (each (T_i,) or (T_i, D)) into one array.
+
+    Returns
+    -------
+    padded : ndarray of shape (N, T_max) or (N, T_max, D)
+    valid : ndarray of bool, shape (N, T_max)
+
+    Examples
+    --------
+    >>> padded, valid = pad_ragged([[1, 2, 3], [4]], np.int64)
+    >>> padded
+    array([[1, 2, 3],
+           [4, 0, 0]])
+    >>> valid
+    array([[ True,  True,  True],
+           [ True, False, False]])
+    """
+    arrays = []
+    for i, item in enumerate(items):
+        if dtype is not None:  # None: labels, which may be strings
+            check_not_text(item, f"sequence {i} of {name}")
+        with rectangular(f"Sequence {i} of a ragged {name}"):
+            arr = check_array(
+                item,
+                ensure_2d=False,
+                dtype=dtype,
+                ensure_min_samples=0,
+                input_name=name,
+            )
+        if arr.ndim not in (1, 2):
+            raise ValueError(
+                f"Each sequence of a ragged {name} must be 1-D (n_timesteps,) or 2-D "
+                f"(n_timesteps, n_features); sequence {i} has shape {arr.shape}."
+            )
+        arrays.append(arr)
+    trailing = {arr.shape[1:] for arr in arrays}
+    if len(trailing) > 1:
+        raise ValueError(
+            f"All sequences of a ragged {name} must have the same number of features "
+            f"per time step; got trailing shapes {sorted(trailing)}."
+        )
+    lengths = np.array([len(arr) for arr in arrays])
+    t_max = int(lengths.max())
+    if t_max == 0:
+        raise ValueError(f"Every sequence of {name} is empty (0 time steps).")
+    padded = np.zeros((len(arrays), t_max) + trailing.pop(), dtype=arrays[0].dtype)
+    for row, arr in zip(padded, arrays):
+        row[: len(arr)] = arr
+    return padded, np.arange(t_max) < lengths[:, None]
