@@ -169,6 +169,7 @@ def test_inference_forward_equals_the_training_forward(name, dtype):
 def test_last_state_inference_in_chunks_equals_the_full_pass(name, monkeypatch):
     """A network with last-state pooling predicts from its recurrent layer's
     last state only, computed in chunks of steps: the same numbers."""
+    import sklearn_rnn.nn.layers.batch_major as batch_major
     import sklearn_rnn.nn.layers.recurrent as recurrent
 
     rng = np.random.RandomState(0)
@@ -185,7 +186,8 @@ def test_last_state_inference_in_chunks_equals_the_full_pass(name, monkeypatch):
         # chunks of 3 steps (of G*H=4G float32 input terms for 5 sequences);
         # the Elman cell runs them batch-major (``step_batch_major``)
         chunk_bytes = 3 * second.cell.gates * 4 * 5 * 4
-        monkeypatch.setattr(recurrent, "_CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(recurrent, "CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(batch_major, "CHUNK_BYTES", chunk_bytes)
         assert_array_equal(net.predict(x, m), expected)
         last = second.forward(first.forward(x, m), m, last_only=True)
         assert last.shape == (1, 5, 4)

@@ -113,15 +113,14 @@ def transposed_product(a, b, out):
     Weight gradients sum over every (time step, sample) row.  OpenBLAS runs
     such long-K products at a third of its speed on some CPUs (Zen with the
     Haswell kernels: ~11 instead of ~30 GFLOP/s), and so do blocks of 256 or
-    512 rows; blocks of ~384 rows run at full speed, and their sum costs
-    little.
+    512 rows; blocks of ~384 rows run at full speed, accumulated into
+    ``out`` by :func:`product` (the BLAS library of every product of the
+    recurrent loop).
     """
-    np.matmul(a[:BLOCK_ROWS].T, b[:BLOCK_ROWS], out=out)
-    if len(a) > BLOCK_ROWS:
-        part = np.empty_like(out)
-        for start in range(BLOCK_ROWS, len(a), BLOCK_ROWS):
-            stop = start + BLOCK_ROWS
-            out += np.matmul(a[start:stop].T, b[start:stop], out=part)
+    product(a[:BLOCK_ROWS].T, b[:BLOCK_ROWS], out=out)
+    for start in range(BLOCK_ROWS, len(a), BLOCK_ROWS):
+        stop = start + BLOCK_ROWS
+        product(a[start:stop].T, b[start:stop], out=out, accumulate=True)
     return out
 
 

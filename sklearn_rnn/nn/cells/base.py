@@ -76,12 +76,13 @@ class Cell:
     has_recurrent_bias = False
     #: The name of a layer of this cell (in weight names).
     layer_name = "Recurrent"
-    #: Optional ``step_batch_major(a, h_previous)``: one inference step in
-    #: the batch-major layout, where ``a`` (N, H) holds ``x_t @ kernel +
-    #: bias`` and is overwritten by ``h_t``.  A cell whose state is one
-    #: gate block (the Elman cell) loses nothing to strided gate blocks in
-    #: that layout, and there the input terms of many steps are one GEMM
-    #: (see ``Recurrent.forward``); gated cells leave it None.
+    #: Optional ``step_batch_major(a, h_previous)``: one step in the
+    #: batch-major layout, where ``a`` (N, H) holds ``x_t @ kernel + bias``
+    #: and is overwritten by ``h_t``.  A cell whose state is one gate block
+    #: (the Elman cell) loses nothing to strided gate blocks in that layout,
+    #: and there the loop does less per step (see
+    #: :mod:`sklearn_rnn.nn.layers.batch_major`); such a cell also has
+    #: ``activation_derivative(h, out)``.  Gated cells leave it None.
     step_batch_major = None
 
     def __init__(

@@ -71,9 +71,14 @@ class SimpleRNNCell(Cell):
         self.activation.forward(a, out=a)
 
     def step_batch_major(self, a, h_previous):
-        """Inference step, batch-major: ``a`` (N, H) = x_t Wx + b becomes h_t."""
+        """A step, batch-major: ``a`` (N, H) = x_t Wx + b becomes h_t."""
         product(h_previous, self.recurrent_kernel, out=a, accumulate=True)
         self.activation.forward(a, out=a)
+
+    def activation_derivative(self, h, out=None):
+        """``f'(a)`` from the states ``h = f(a)``, any shape (the batch-major
+        backward pass takes every step's at once)."""
+        return self.activation.derivative(h, out=out)
 
     def step_backward(self, t, xw, states, cache, d_states, out):
         da = self.activation.derivative(states[0][t + 1], out=cache["d"])

@@ -39,16 +39,10 @@ Small per-step products run on one BLAS thread (see
 import numpy as np
 
 from .._blas import SINGLE_THREAD_STEP_SIZE, product, single_blas_thread, workspace
+from . import batch_major
 from .base import Layer
+from .batch_major import CHECK_EVERY, CHUNK_BYTES
 
-#: Every this many backward steps, the carried gradient is checked against
-#: the cut-off (a check costs a pass over the (N, H) gradient).
-_CHECK_EVERY = 8
-
-#: Working memory (bytes) of the input terms of one chunk of steps in a
-#: last-state-only inference pass (see ``Recurrent.forward``): a few steps'
-#: gates, in the 2 MB L2 cache of the benchmarks' Xeon with room to spare.
-_CHUNK_BYTES = 2**19
 
 
 class Recurrent(Layer):
@@ -106,8 +100,10 @@ class Recurrent(Layer):
         cell = self.cell
         dtype = np.result_type(x.dtype, cell.kernel.dtype)
         padding = None if mask is None else ~mask
-        if last_only and not training and cell.step_batch_major is not None:
-            return self._last_state_batch_major(x, padding, dtype)[None]
+        if cell.step_batch_major is not None:  # the Elman cell
+            if last_only and not training:
+                return batch_major.last_state(self, x, padding)[None]
+            return batch_major.forward(self, x, padding, training)
         if training:  # one pass at a time: the buffers are kept and reused
 
             def buffer(name, shape):
@@ -121,7 +117,7 @@ class Recurrent(Layer):
         steps = T
         if last_only and not training:
             width = cell.gates * cell.hidden_size * N * np.dtype(dtype).itemsize
-            steps = max(1, min(T, _CHUNK_BYTES // width))
+            steps = max(1, min(T, CHUNK_BYTES // width))
         xw, states, cache = cell.start(steps, N, buffer, training)
         # The bias as a full (G*H, N) array: adding a (G*H, 1) column, which
         # broadcasts along the contiguous axis, takes 6.5 instead of 1.7 us
@@ -152,41 +148,10 @@ class Recurrent(Layer):
             return np.swapaxes(states[0][done : done + 1], 1, 2)
         return np.swapaxes(states[0][1:], 1, 2)  # (T, N, H), a view
 
-    def _last_state_batch_major(self, x, padding, dtype):
-        """The last state (N, H) of an inference pass, for a cell with
-        ``step_batch_major``: per chunk of steps, the input terms of all its
-        steps are one GEMM (bias copied in first, then accumulated on: no
-        pass to add it), and each step is one accumulating product and the
-        activation.  B256 T100 D32 H64 float32, one thread, on the Xeon of
-        ``benchmarks/README.md``: 5.1 -> 4.3 ms against the per-step
-        feature-major loop.
-        """
-        T, N, D = x.shape
-        cell, H = self.cell, self.hidden_size
-        steps = max(1, min(T, _CHUNK_BYTES // (H * N * np.dtype(dtype).itemsize)))
-        xw = np.empty((steps, N, H), dtype)
-        h = np.zeros((N, H), dtype)
-        with single_blas_thread(N * H <= SINGLE_THREAD_STEP_SIZE):
-            for first in range(0, T, steps):
-                chunk = xw[: min(steps, T - first)]
-                chunk[...] = cell.bias
-                inputs = x[first : first + len(chunk)].reshape(-1, D)
-                product(
-                    inputs.astype(dtype, copy=False),
-                    cell.kernel.astype(dtype, copy=False),
-                    out=chunk.reshape(-1, H),
-                    accumulate=True,
-                )
-                for t, a in enumerate(chunk):
-                    cell.step_batch_major(a, h)
-                    if padding is not None:  # padding carries the state over
-                        np.copyto(a, h, where=padding[first + t][:, None])
-                    h = a
-                h = h.copy()  # the next chunk overwrites xw
-        return h
-
     def backward(self, dout):
         """BPTT: fill ``grads``; return dL/dx (or None if ``input_grad`` is false)."""
+        if self.cell.step_batch_major is not None:
+            return batch_major.backward(self, dout)
         x, padding, xw, states, cache = self._last_pass
         cell = self.cell
         T, H, N = states[0].shape[0] - 1, states[0].shape[1], states[0].shape[2]
@@ -238,7 +203,7 @@ class Recurrent(Layer):
                         for new, old in zip(d_previous, d_states):
                             np.copyto(new, old, where=padding[t])
                     d_states, spare = d_previous, d_states
-                if t < first_input and (first_input - t) % _CHECK_EVERY == 0:
+                if t < first_input and (first_input - t) % CHECK_EVERY == 0:
                     if (
                         max(float(np.max(np.abs(d))) for d in d_states)
                         <= negligible * scale
