@@ -7,9 +7,10 @@ Usage::
 
 Each process imports ``sklearn_rnn`` from one checkout, builds
 ``build_network(32, 2, SoftmaxCrossEntropy(), hidden_size=H)`` (``--dtype``,
-float32 by default; the API both sides share), and times the median of 30 training steps (forward,
-loss, backward, one SGD update) on B=64 sequences of T=100 steps of D=32
-features, after a warm-up, under ``threadpool_limits(--threads)``.  The
+float32 by default; the API both sides share), and times the median of 30
+training steps (forward, loss, backward, one SGD update) on B=64 sequences
+of T=100 steps of D=32 features, after a warm-up, under
+``threadpool_limits(--threads)``.  The
 checkouts run one after the other, A B B A ..., ``--pairs`` pairs per size;
 printed: each side's median over its runs and the ratio new/old.
 """

@@ -44,7 +44,6 @@ from .base import Layer
 from .batch_major import CHECK_EVERY, CHUNK_BYTES
 
 
-
 class Recurrent(Layer):
     """Run ``cell`` over time-major sequences ``(T, N, D)``; output every ``h_t``.
 
