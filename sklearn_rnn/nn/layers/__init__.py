@@ -8,7 +8,7 @@ from .dense import Dense
 from .downsample import Downsample
 from .dropout import Dropout
 from .embedding import Embedding
-from .normalization import BatchNorm
+from .normalization import BatchNorm, InstanceNorm
 from .parallel import Parallel
 from .pooling import POOLINGS, LastStatePooling, MaxPooling, MeanPooling
 from .recurrent import Recurrent
@@ -23,6 +23,7 @@ __all__ = [
     "Downsample",
     "Dropout",
     "Embedding",
+    "InstanceNorm",
     "LastStatePooling",
     "Layer",
     "MaxPooling",

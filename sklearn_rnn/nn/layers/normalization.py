@@ -124,3 +124,67 @@ class BatchNorm(Layer):
         if valid is not None:
             dx *= valid
         return dx
+
+
+class InstanceNorm(Layer):
+    """Standardise each sequence's channels over its own valid steps.
+
+    ``out = (x - mean) / sqrt(var + eps)`` with the mean and (biased)
+    variance of each (sequence, channel) over the sequence's valid steps, as
+    ``torch.nn.InstanceNorm1d(affine=False)`` computes them; no weights.  A
+    branch that reads its input through this layer sees each series' shape,
+    whatever its level and scale (which the rest of the network still
+    sees).  Padding steps' outputs are 0 and get no gradient.
+
+    Parameters
+    ----------
+    eps : float, default=1e-5
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[[1.0], [100.0]], [[3.0], [300.0]]])  # (T=2, N=2, C=1)
+    >>> InstanceNorm().forward(x)[:, :, 0].round(4)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    """
+
+    _caches = ("_normalized", "_inverse_std", "_valid", "_counts")
+
+    def __init__(self, eps=1e-5):
+        super().__init__()
+        self.eps = eps
+
+    def __repr__(self):
+        return "InstanceNorm()"
+
+    def forward(self, x, mask=None, training=False):
+        valid = (
+            np.ones(x.shape[:2] + (1,), x.dtype)
+            if mask is None
+            else mask[..., None].astype(x.dtype)
+        )
+        counts = np.maximum(valid.sum(axis=0), 1.0)  # (N, 1)
+        mean = (x * valid).sum(axis=0) / counts
+        centred = (x - mean) * valid
+        var = np.einsum("tnc,tnc->nc", centred, centred) / counts
+        inverse_std = 1.0 / np.sqrt(var + self.eps)
+        normalized = centred * inverse_std
+        if training:  # inference keeps nothing on the layer (thread safety)
+            self._normalized, self._inverse_std = normalized, inverse_std
+            self._valid, self._counts = valid, counts
+        return normalized
+
+    def backward(self, dout):
+        if not self.input_grad:
+            return None
+        normalized, valid, counts = self._normalized, self._valid, self._counts
+        dout = dout * valid
+        # dx = (dy - mean(dy) - xhat * mean(dy * xhat)) / std, means per
+        # sequence and channel over valid steps.
+        mean_d = dout.sum(axis=0) / counts
+        mean_dx = np.einsum("tnc,tnc->nc", dout, normalized) / counts
+        dx = dout - mean_d - normalized * mean_dx
+        dx *= self._inverse_std
+        dx *= valid
+        return dx
