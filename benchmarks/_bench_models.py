@@ -193,7 +193,7 @@ def same_weight_models(case):
 
 def our_callables(net, case):
     """``train()`` (one SGD step) and ``infer()`` (probabilities) on one batch."""
-    optimizer = SGD(net.params, learning_rate=LEARNING_RATE)
+    optimizer = SGD(net.params, learning_rate_init=LEARNING_RATE)
     x, y = make_batch(case)
     x = time_major(x)
     weights = np.ones(case["B"])

@@ -249,21 +249,22 @@ class ModelFileReader:
         if solver != est.solver:
             est._optimizer = est._make_optimizer(solver)
         network, optimizer = est.network_, est._optimizer
-        iterations = optimizer_state.get("iterations")
-        if (
-            not isinstance(iterations, int)
-            or isinstance(iterations, bool)
-            or iterations < 0
-        ):
-            raise ValueError(f"invalid optimizer iteration count {iterations!r}")
+        state = optimizer.state_dict()
+        targets = network.named_params() | network.named_buffers()
+        position = {name: i for i, name in enumerate(network.param_names)}
         for name, target in weight_arrays(network, optimizer).items():
             values = self.array(
                 f"weight:{name}", kinds="f", shape=target.shape, dtype=target.dtype
             )
             if not np.isfinite(values).all():
                 raise ValueError(f"weight:{name} holds non-finite values")
-            np.copyto(target, values)
-        optimizer.iterations = iterations
+            if name in targets:
+                np.copyto(target, values)
+            else:  # "<slot>:<weight name>": handed to the optimizer below
+                slot, weight = name.split(":", 1)
+                state["slots"][slot][position[weight]] = values
+        state["iterations"] = optimizer_state.get("iterations")
+        optimizer.load_state_dict(state)
 
     # ----------------------------------------------------------- entries
     def array(self, key, *, kinds, shape, dtype=None):
