@@ -144,14 +144,14 @@ def parameter_pairs(net, model):
             )
         )
     pairs += [
-        ("dense kernel", dense.W, dense.grads[0], model.linear.weight, True),
-        ("dense bias", dense.b, dense.grads[1], model.linear.bias, False),
+        ("dense kernel", dense.kernel, dense.grads[0], model.linear.weight, True),
+        ("dense bias", dense.bias, dense.grads[1], model.linear.bias, False),
     ]
     if embedding is not None:
         pairs.append(
             (
                 "embeddings",
-                embedding.W,
+                embedding.embeddings,
                 embedding.grads[0],
                 model.embedding.weight,
                 False,

@@ -21,8 +21,8 @@ Examples
 >>> state = export_state(reg)
 >>> state["scalars"]["n_iter_"], sorted(state["arrays"])
 (2, ['input_mean_', 'input_scale_', 'loss_curve_', 'rng_keys', 'y_mean_', 'y_scale_'])
->>> sorted(state["weights"])[:2]
-['0.GRU.bias', '0.GRU.kernel']
+>>> [name for name in state["weights"] if name.startswith("rnn.")][:2]
+['rnn.0.kernel', 'rnn.0.recurrent_kernel']
 """
 
 import copy

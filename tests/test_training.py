@@ -79,7 +79,7 @@ def sum_network(return_sequences=False):
     )
     cell, output = net.layers[0].cell, net.layers[-1]
     cell.kernel[...] = cell.recurrent_kernel[...] = 1.0  # the bias stays 0
-    output.W[...], output.b[...] = 2.0, 0.5
+    output.kernel[...], output.bias[...] = 2.0, 0.5
     return net
 
 
@@ -260,7 +260,7 @@ def test_the_norm_bound_keeps_a_linear_recurrence_from_exploding(max_norm, monke
         random_state=0,
         recurrent_max_norm=max_norm,
     ).fit(X, y)
-    kernel = clf.network_.named_params()["1.SimpleRNN.recurrent_kernel"]
+    kernel = clf.network_.named_params()["rnn.0.recurrent_kernel"]
     if max_norm is None:
         assert max(losses) > 3 * losses[0]  # measured: 0.69 -> 150
         return

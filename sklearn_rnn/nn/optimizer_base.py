@@ -286,6 +286,8 @@ class Optimizer:
             keys = sorted(state) if isinstance(state, dict) else type(state).__name__
             raise ValueError(f"{name}: a state has the keys {STATE_KEYS}; got {keys}.")
         settings = state["hyperparameters"]
+        if not isinstance(settings, dict):
+            raise TypeError(f"{name}: the hyperparameters must be a dict.")
         missing = sorted(set(self.hyperparameter_names()) - set(settings))
         if missing:
             raise ValueError(f"{name}: the state lacks the hyperparameters {missing}.")
