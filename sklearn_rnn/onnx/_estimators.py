@@ -72,12 +72,13 @@ def _model_input(graph, est, operator):
     model_type = TensorProto.FLOAT if est.dtype_ == "float32" else TensorProto.DOUBLE
     x = graph.cast(x, model_type)
     mask = None
-    if built["mask_value"] is not None:  # compared as numpy compares them
-        equal = graph.op(
-            "Equal",
-            graph.cast(x, TensorProto.DOUBLE),
-            graph.const(built["mask_value"], np.float64),
-        )
+    if built["mask_value"] is not None:
+        # Compared as numpy compares them: a Python float in the model's
+        # precision (NEP 50), a numpy float64 in float64.
+        mask_value = built["mask_value"]
+        dtype = np.result_type(np.dtype(est.dtype_), mask_value)
+        kind = TensorProto.FLOAT if dtype == np.float32 else TensorProto.DOUBLE
+        equal = graph.op("Equal", graph.cast(x, kind), graph.const(mask_value, dtype))
         differs = graph.cast(graph.op("Not", equal), TensorProto.INT32)
         mask = graph.cast(graph.reduce("ReduceMax", differs, 2), TensorProto.BOOL)
         mask = graph.op("Transpose", mask, perm=[1, 0])
@@ -104,16 +105,11 @@ def _network_output(graph, est, operator):
 
 
 def _classes(est):
-    """``classes_`` as an int64 or string constant array."""
+    """``classes_`` as a string or int64 array (ONNX labels are one or the
+    other; float labels, which scikit-learn accepts when they are integers,
+    become int64)."""
     classes = est.classes_
-    if classes.dtype.kind in "OUS":
-        return classes.astype(str)
-    if classes.dtype.kind in "iub" or np.array_equal(classes, np.round(classes)):
-        return classes.astype(np.int64)
-    raise NotExportableError(
-        f"class labels of dtype {classes.dtype} that are not integers "
-        f"({classes.tolist()[:3]}...) cannot be ONNX labels (int64 or string)."
-    )
+    return classes.astype(str if classes.dtype.kind in "OUS" else np.int64)
 
 
 def convert_classifier(scope, operator, container):

@@ -23,6 +23,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
     """skl2onnx's classifier outputs (``label``, ``probabilities``, ZipMap
     on request); without ZipMap for multilabel and per-step outputs, which
     are not one class per sample."""
+    check_is_fitted(model, "network_")
     if (
         getattr(model, "_y_type", None) == "multilabel-indicator"
         or model._architecture["return_sequences"]
