@@ -28,6 +28,8 @@ class Bidirectional(Layer):
     (7, 2, 9)
     """
 
+    role = "rnn"
+
     def __init__(self, forward_layer, backward_layer):
         super().__init__()
         self.forward_layer, self.backward_layer = forward_layer, backward_layer
@@ -38,8 +40,6 @@ class Bidirectional(Layer):
         )
         self.split = forward_layer.hidden_size
         self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
-
-    role = "rnn"
 
     def torch_parameters(self):
         """Both directions' weights under torch's names, the backward
