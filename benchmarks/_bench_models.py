@@ -144,14 +144,14 @@ def parameter_pairs(net, model):
             )
         )
     pairs += [
-        ("dense kernel", dense.W, dense.grads[0], model.linear.weight, True),
-        ("dense bias", dense.b, dense.grads[1], model.linear.bias, False),
+        ("dense kernel", dense.kernel, dense.grads[0], model.linear.weight, True),
+        ("dense bias", dense.bias, dense.grads[1], model.linear.bias, False),
     ]
     if embedding is not None:
         pairs.append(
             (
                 "embeddings",
-                embedding.W,
+                embedding.embeddings,
                 embedding.grads[0],
                 model.embedding.weight,
                 False,
@@ -193,7 +193,7 @@ def same_weight_models(case):
 
 def our_callables(net, case):
     """``train()`` (one SGD step) and ``infer()`` (probabilities) on one batch."""
-    optimizer = SGD(net.params, learning_rate=LEARNING_RATE)
+    optimizer = SGD(net.params, learning_rate_init=LEARNING_RATE)
     x, y = make_batch(case)
     x = time_major(x)
     weights = np.ones(case["B"])

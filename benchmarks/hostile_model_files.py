@@ -153,7 +153,7 @@ def tampered(arrays, kind, change, path):
     elif kind == "raw-state":
         arrays["state"] = np.array(change)
     elif kind == "nan":
-        arrays["weight:1.GRU.kernel"] = arrays["weight:1.GRU.kernel"] * np.nan
+        arrays["weight:rnn.0.kernel"] = arrays["weight:rnn.0.kernel"] * np.nan
     np.savez(path, **arrays)
     if kind == "bomb":
         block = bytes(2**20)

@@ -31,11 +31,11 @@ def main():
     weights = {
         name: float(w.ravel()[0]) for name, w in reg.network_.named_params().items()
     }
-    Wx, Wh = weights["0.SimpleRNN.kernel"], weights["0.SimpleRNN.recurrent_kernel"]
+    Wx, Wh = weights["rnn.0.kernel"], weights["rnn.0.recurrent_kernel"]
     b, W_out, b_out = (
-        weights["0.SimpleRNN.bias"],
-        weights["2.Dense.kernel"],
-        weights["2.Dense.bias"],
+        weights["rnn.0.bias"],
+        weights["head.0.kernel"],
+        weights["head.0.bias"],
     )
     print(f"trained {reg.n_iter_} epochs, final loss {reg.loss_curve_[-1]:.2e}")
     print(f"recurrent weight w_h = {Wh:.4f}")

@@ -102,7 +102,7 @@ def main(argv=None):
     }
 
     vectorizer, rnn = source.named_steps["seq"], source.named_steps["rnn"]
-    table = rnn.network_.named_params()["0.Embedding.embeddings"]
+    table = rnn.network_.named_params()["embedding.0.embeddings"]
     path = os.path.join(tempfile.mkdtemp(), "imdb_vectors.txt")
     start = time.perf_counter()
     save_word_vectors(path, table, vectorizer.vocabulary_)

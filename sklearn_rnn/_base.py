@@ -356,35 +356,19 @@ class BaseScratchRNN(
 
     def _optimizer_options(self, solver=None):
         """The settings of ``solver``'s optimizer (default: the ``solver``
-        hyperparameter's) from the hyperparameters, its schedule included."""
-        schedule = {
-            "initial_learning_rate": self.learning_rate_init,
-            "decay": self.learning_rate_decay,
-        }
-        return (
-            schedule
-            | {
-                "sgd": {},
-                "momentum": {"momentum": self.momentum},
-                "adagrad": {"epsilon": self.epsilon},
-                "rmsprop": {"epsilon": self.epsilon},
-                "adam": {
-                    "beta_1": self.beta_1,
-                    "beta_2": self.beta_2,
-                    "epsilon": self.epsilon,
-                },
-                "rprop": {},
-            }[solver or self.solver]
-        )
+        hyperparameter's) that are hyperparameters of ours, by the same names
+        (``learning_rate_init``, ``learning_rate_decay``, ``momentum``,
+        ``beta_1``, ``beta_2``, ``epsilon``); the others keep their defaults."""
+        params = self.get_params(deep=False)
+        names = OPTIMIZERS[solver or self.solver].hyperparameter_names()
+        return {name: params[name] for name in names if name in params}
 
     def _make_optimizer(self, solver=None):
         """A new optimizer of the network's weights; ``solver`` defaults to the
         hyperparameter (a model file names the one the weights were trained with)."""
-        optimizer = OPTIMIZERS[solver or self.solver](
-            self.network_.params, learning_rate=self.learning_rate_init
+        return OPTIMIZERS[solver or self.solver](
+            self.network_.params, **self._optimizer_options(solver)
         )
-        vars(optimizer).update(self._optimizer_options(solver))
-        return optimizer
 
     def _continue_training(self):
         """Apply the hyperparameters that set_params may change between fits.
@@ -396,7 +380,7 @@ class BaseScratchRNN(
         if not isinstance(self._optimizer, OPTIMIZERS[self.solver]):
             self._optimizer = self._make_optimizer()
         else:
-            vars(self._optimizer).update(self._optimizer_options())
+            self._optimizer.set_hyperparameters(**self._optimizer_options())
         self.network_.alpha = self.alpha
         for layer in self.network_.walk():
             if isinstance(layer, Dropout):

@@ -45,7 +45,7 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     >>> clf = ScratchRNNClassifier(hidden_size=3, random_state=0)
     >>> errors = check_gradients(clf, X, y)
     >>> list(errors)[:3]
-    ['0.GRU.kernel', '0.GRU.recurrent_kernel', '0.GRU.bias']
+    ['rnn.0.kernel', 'rnn.0.recurrent_kernel', 'rnn.0.bias']
     >>> max(errors.values()) < 1e-6
     True
     """

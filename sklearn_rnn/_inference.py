@@ -48,7 +48,7 @@ class InferenceMixin(TransformerMixin):
         )
         floats += 2 * n_steps * hidden  # pooling (masked copies, weights)
         dense_steps = n_steps if built["return_sequences"] else 1
-        n_outputs = self.network_.layers[-1].W.shape[1]
+        n_outputs = self.network_.layers[-1].kernel.shape[1]
         floats += 3 * dense_steps * sum((*built["dense_layers"], n_outputs))
         return floats * np.dtype(self.dtype_).itemsize
 
@@ -169,6 +169,6 @@ class InferenceMixin(TransformerMixin):
         ndarray of str
         """
         check_is_fitted(self, "network_")
-        n_out = self.network_.layers[-1].W.shape[0]
+        n_out = self.network_.layers[-1].kernel.shape[0]
         prefix = type(self).__name__.lower()
         return np.asarray([f"{prefix}{i}" for i in range(n_out)], dtype=object)

@@ -19,14 +19,20 @@ import zipfile
 
 import numpy as np
 
+from ._format2 import format2_names
 from ._model_archive import MAX_ENTRIES, MAX_NAME_LENGTH
 from ._params import SIZE_TUPLES, check_embeddings, check_layer_sizes
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
 from .nn.builder import count_buffers, count_parameters
+from .nn.naming import ROLES
 from .nn.optimizers import OPTIMIZERS
 
-#: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`.
-FORMAT_VERSION = 2
+#: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`:
+#: 3 names weights by role and stores the optimizer's ``state_dict``; files of
+#: version 2 (positional weight names) are read too.
+FORMAT_VERSION = 3
+#: The versions :class:`ModelFileReader` reads.
+READ_VERSIONS = (2, 3)
 MAGIC = "sklearn_rnn.model"
 #: Largest JSON document or text entry accepted.
 MAX_TEXT_BYTES = 2**20
@@ -107,30 +113,36 @@ class ModelFileReader:
         self.used = set()
 
     def _entry_names(self):
-        """The pattern of every name the format defines (``weight:`` names by
-        their grammar; the network checks them one by one later)."""
+        """The pattern of every name the formats define (``weight:`` names by
+        their grammar, format 3's or format 2's: the directory is checked
+        before the version is read; the network checks them one by one later)."""
         arrays = {"rng_keys"}.union(
             *(cls._fitted_arrays for cls in self.classes.values())
         )
         slots = {slot for cls in OPTIMIZERS.values() for slot in cls.slots}
-        # "0.GRU", and in a branch "0.Parallel.rnn.0.GRU"
+        # Format 3: "rnn.0.kernel", "rnn.0.reverse.kernel", "conv.0.norm.gamma"
+        by_role = (
+            rf"(?:{'|'.join(ROLES)})\.\d{{1,6}}(?:\.(?:reverse|norm))?\.[a-z_]{{1,40}}"
+        )
+        # Format 2: "0.GRU", and in a branch "0.Parallel.rnn.0.GRU"
         layer = r"\d{1,6}\.[A-Za-z0-9]{1,40}"
+        by_position = rf"{layer}(?:\.[a-z]{{1,10}}\.{layer})?\.[a-z_]{{1,40}}"
         return re.compile(
             "format|format_version|estimator|params|state|param:embeddings"
             f"|array:(?:{'|'.join(sorted(arrays))})"
-            rf"|weight:(?:(?:{'|'.join(sorted(slots))}):)?{layer}"
-            rf"(?:\.[a-z]{{1,10}}\.{layer})?\.[a-z_]{{1,40}}"
+            rf"|weight:(?:(?:{'|'.join(sorted(slots))}):)?(?:{by_role}|{by_position})"
         )
 
     def estimator(self):
         if self._text("format") != MAGIC:
             raise ValueError("it was not written by sklearn_rnn.persistence.save_model")
-        version = self.array("format_version", kinds="iu", shape=())
-        if version != FORMAT_VERSION:
+        version = self.array("format_version", kinds="iu", shape=()).tolist()
+        if version not in READ_VERSIONS:
             raise ValueError(
-                f"unsupported format version {version.tolist()!r} (this "
-                f"sklearn_rnn reads version {FORMAT_VERSION}; refit and save)"
+                f"unsupported format version {version!r} (this sklearn_rnn reads "
+                f"versions {' and '.join(map(str, READ_VERSIONS))}; refit and save)"
             )
+        self.version = version
         name = self._text("estimator")
         if name not in self.classes:
             raise ValueError(
@@ -249,21 +261,28 @@ class ModelFileReader:
         if solver != est.solver:
             est._optimizer = est._make_optimizer(solver)
         network, optimizer = est.network_, est._optimizer
-        iterations = optimizer_state.get("iterations")
-        if (
-            not isinstance(iterations, int)
-            or isinstance(iterations, bool)
-            or iterations < 0
-        ):
-            raise ValueError(f"invalid optimizer iteration count {iterations!r}")
+        state = optimizer.state_dict()
+        targets = network.named_params() | network.named_buffers()
+        position = {name: i for i, name in enumerate(network.param_names)}
+        # The name each weight has in this file (format 2: by position).
+        stored = (
+            format2_names(network)
+            if self.version == 2
+            else {name: name for name in targets}
+        )
         for name, target in weight_arrays(network, optimizer).items():
-            values = self.array(
-                f"weight:{name}", kinds="f", shape=target.shape, dtype=target.dtype
-            )
+            slot, _, weight = name.rpartition(":")
+            key = f"weight:{slot}{':' if slot else ''}{stored[weight]}"
+            values = self.array(key, kinds="f", shape=target.shape, dtype=target.dtype)
             if not np.isfinite(values).all():
-                raise ValueError(f"weight:{name} holds non-finite values")
-            np.copyto(target, values)
-        optimizer.iterations = iterations
+                raise ValueError(f"{key} holds non-finite values")
+            if not slot:
+                np.copyto(target, values)
+            else:  # handed to the optimizer below
+                state["slots"][slot][position[weight]] = values
+        if self.version == 2:  # the settings were not stored: the estimator's
+            optimizer_state = {**state, "iterations": optimizer_state.get("iterations")}
+        optimizer.load_state_dict({**optimizer_state, "slots": state["slots"]})
 
     # ----------------------------------------------------------- entries
     def array(self, key, *, kinds, shape, dtype=None):

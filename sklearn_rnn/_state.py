@@ -21,8 +21,8 @@ Examples
 >>> state = export_state(reg)
 >>> state["scalars"]["n_iter_"], sorted(state["arrays"])
 (2, ['input_mean_', 'input_scale_', 'loss_curve_', 'rng_keys', 'y_mean_', 'y_scale_'])
->>> sorted(state["weights"])[:2]
-['0.GRU.bias', '0.GRU.kernel']
+>>> [name for name in state["weights"] if name.startswith("rnn.")][:2]
+['rnn.0.kernel', 'rnn.0.recurrent_kernel']
 """
 
 import copy
@@ -83,7 +83,8 @@ def export_state(estimator):
     dict
         ``scalars`` (JSON-able), ``arrays`` (1-D arrays and the random
         generator's keys), ``weights`` (parameters and optimizer slots, by
-        name) and ``optimizer`` (its iteration count and slot names).
+        name) and ``optimizer`` (its ``state_dict`` with the slots' names in
+        place of their arrays).
     """
     scalars = {
         name: _plain(getattr(estimator, name)) for name in estimator._fitted_scalars
@@ -99,15 +100,12 @@ def export_state(estimator):
     _, keys, *rng_scalars = estimator._random_state.get_state(legacy=True)
     arrays["rng_keys"] = keys
     scalars["_rng_state"] = [_plain(value) for value in rng_scalars]
-    optimizer = estimator._optimizer
+    optimizer = estimator._optimizer.state_dict()
     return {
         "scalars": scalars,
         "arrays": arrays,
-        "weights": weight_arrays(estimator.network_, optimizer),
-        "optimizer": {
-            "iterations": optimizer.iterations,
-            "slots": list(optimizer.state),
-        },
+        "weights": weight_arrays(estimator.network_, estimator._optimizer),
+        "optimizer": {**optimizer, "slots": list(optimizer["slots"])},
     }
 
 
@@ -115,7 +113,7 @@ def weight_arrays(network, optimizer):
     """The network's parameters and buffers and the optimizer's slots, by name
     (the arrays themselves): ``"<weight name>"`` and ``"<slot>:<weight name>"``."""
     weights = network.named_params() | network.named_buffers()
-    for slot, slot_arrays in optimizer.state.items():
+    for slot, slot_arrays in optimizer.state_dict()["slots"].items():
         weights.update(
             (f"{slot}:{name}", array)
             for name, array in zip(network.param_names, slot_arrays)
@@ -139,12 +137,12 @@ def frozen(attributes):
         buffers = [buffer.copy() for buffer in network.buffers]
         attributes["network_"] = network.with_params(params, buffers)
         if optimizer is not None:
-            optimizer = attributes["_optimizer"] = copy.copy(optimizer)
-            optimizer.params = params
-            optimizer.state = {
+            state = optimizer.state_dict()
+            state["slots"] = {
                 name: [np.array(slot) for slot in slots]
-                for name, slots in optimizer.state.items()
+                for name, slots in state["slots"].items()
             }
+            attributes["_optimizer"] = optimizer.bound_to(params, state)
     for name in ("_random_state", *LIST_ATTRIBUTES):
         if attributes.get(name) is not None:
             attributes[name] = copy.deepcopy(attributes[name])

@@ -94,7 +94,7 @@ def test_bidirectional_last_state_pooling_splits_at_the_forward_size():
     pooling = net.layers[1]
     assert pooling.split == 4
     assert net.layers[0].hidden_size == 8
-    assert net.layers[-1].W.shape == (8, 2)
+    assert net.layers[-1].kernel.shape == (8, 2)
     x = np.random.RandomState(1).randn(5, 2, 3).astype(np.float32)
     states = net.layers[0].forward(x)
     # The forward half's last state, the backward half's state at step 0.
@@ -109,8 +109,8 @@ def test_bidirectional_last_state_pooling_splits_at_the_forward_size():
 def test_dense_layers_sizes_and_activations():
     net = build(dense_layers=(5, 3), dense_activation="sigmoid")
     dense = net.layers[2:]
-    assert [layer.W.shape for layer in dense] == [(4, 5), (5, 3), (3, 2)]
-    assert [layer.b.shape for layer in dense] == [(5,), (3,), (2,)]
+    assert [layer.kernel.shape for layer in dense] == [(4, 5), (5, 3), (3, 2)]
+    assert [layer.bias.shape for layer in dense] == [(5,), (3,), (2,)]
     assert [layer.activation.name for layer in dense] == [
         "sigmoid",
         "sigmoid",
@@ -129,9 +129,9 @@ def test_dense_layers_sizes_and_activations():
 def test_cell_weight_shapes_and_param_names(cell, layer_name, shapes):
     net = build(cell=cell)
     weights = ["kernel", "recurrent_kernel", "bias", "recurrent_bias"][: len(shapes)]
-    assert net.param_names == [f"0.{layer_name}.{w}" for w in weights] + [
-        "2.Dense.kernel",
-        "2.Dense.bias",
+    assert net.param_names == [f"rnn.0.{w}" for w in weights] + [
+        "head.0.kernel",
+        "head.0.bias",
     ]
     assert [p.shape for p in net.params] == shapes + [(4, 2), (2,)]
     assert net.layers[0].name == layer_name
@@ -140,16 +140,19 @@ def test_cell_weight_shapes_and_param_names(cell, layer_name, shapes):
 def test_stacked_and_bidirectional_layers_read_the_layer_below():
     net = build(num_layers=2, bidirectional=True)
     assert net.layers[1].params[0].shape == (8, 4)  # forward kernel: 2 x 4 in
-    assert net.param_names[6:9] == [
-        "1.Bidirectional.forward_kernel",
-        "1.Bidirectional.forward_recurrent_kernel",
-        "1.Bidirectional.forward_bias",
+    assert net.param_names[3:9] == [
+        "rnn.0.reverse.kernel",
+        "rnn.0.reverse.recurrent_kernel",
+        "rnn.0.reverse.bias",
+        "rnn.1.kernel",
+        "rnn.1.recurrent_kernel",
+        "rnn.1.bias",
     ]
 
 
 def test_embedding_sets_the_recurrent_input_size():
     net = build(embedding_dim=6, vocab_size=10)
-    assert net.param_names[:2] == ["0.Embedding.embeddings", "1.SimpleRNN.kernel"]
+    assert net.param_names[:2] == ["embedding.0.embeddings", "rnn.0.kernel"]
     assert net.params[0].shape == (10, 6)
     assert net.params[1].shape == (6, 4)  # input_size=3 is ignored
 
@@ -183,8 +186,8 @@ def test_named_params_are_the_parameter_arrays_themselves():
     named = net.named_params()
     assert list(named) == net.param_names
     assert all(a is b for a, b in zip(named.values(), net.params))
-    named["3.Dense.bias"][:] = 7.0
-    assert_array_equal(net.layers[3].b, np.full(2, 7.0))
+    named["head.1.bias"][:] = 7.0
+    assert_array_equal(net.layers[3].bias, np.full(2, 7.0))
 
 
 def test_sparse_rows_name_the_embedding_rows_a_batch_used():

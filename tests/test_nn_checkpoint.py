@@ -13,7 +13,7 @@ from sklearn_rnn.nn.optimizers import OPTIMIZERS
 def test_checkpoint_restores_dense_and_recorded_rows_in_place(row_sparse_gradient):
     table, grad, used = row_sparse_gradient
     kernel = np.ones((2, 2))
-    opt = OPTIMIZERS["adam"]([table, kernel], learning_rate=0.1)
+    opt = OPTIMIZERS["adam"]([table, kernel], learning_rate_init=0.1)
     opt.step([grad, np.ones((2, 2))], rows={0: used})
     saved = [table.copy(), kernel.copy()] + [
         s.copy() for slots in opt.state.values() for s in slots
@@ -37,7 +37,7 @@ def test_committed_values_are_those_of_when_the_checkpoint_was_taken(
 ):
     table, grad, used = row_sparse_gradient
     kernel = np.ones((2, 2))
-    opt = OPTIMIZERS["adam"]([table, kernel], learning_rate=0.1)
+    opt = OPTIMIZERS["adam"]([table, kernel], learning_rate_init=0.1)
     opt.step([grad, np.ones((2, 2))], rows={0: used})
     before = [table.copy(), kernel.copy()]
     slots_before = {

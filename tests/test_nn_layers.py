@@ -109,7 +109,7 @@ def test_dense_is_time_distributed():
     )
     x = np.random.RandomState(1).randn(4, 5, 2)
     out = layer.forward(x)
-    assert_allclose(out[2, 3], np.maximum(x[2, 3] @ layer.W + layer.b, 0))
+    assert_allclose(out[2, 3], np.maximum(x[2, 3] @ layer.kernel + layer.bias, 0))
 
 
 def test_embedding_gradient_sums_repeated_ids_and_skips_padding():

@@ -35,9 +35,9 @@ def with_json(arrays, key, edit):
     return {**arrays, key: np.array(json.dumps(document))}
 
 
-EMBEDDINGS = "weight:0.Embedding.embeddings"
-KERNEL = "weight:1.GRU.recurrent_kernel"
-MOMENT = "weight:first_moment:1.GRU.kernel"
+EMBEDDINGS = "weight:embedding.0.embeddings"
+KERNEL = "weight:rnn.0.recurrent_kernel"
+MOMENT = "weight:first_moment:rnn.0.kernel"
 
 TAMPERED = {
     "unknown class": lambda a: {**a, "estimator": np.array("LogisticRegression")},
@@ -52,7 +52,7 @@ TAMPERED = {
     "missing weights": lambda a: {k: v for k, v in a.items() if k != KERNEL},
     "missing state": lambda a: {k: v for k, v in a.items() if k != "state"},
     "missing optimizer slot": lambda a: {k: v for k, v in a.items() if k != MOMENT},
-    "unknown entry": lambda a: {**a, "weight:9.Dense.kernel": np.zeros(3, np.float32)},
+    "unknown entry": lambda a: {**a, "weight:head.9.kernel": np.zeros(3, np.float32)},
     "wrong shape": lambda a: {**a, KERNEL: a[KERNEL][:-1]},
     "wrong dtype": lambda a: {**a, EMBEDDINGS: a[EMBEDDINGS].astype(np.float64)},
     "NaN weight": lambda a: {**a, KERNEL: a[KERNEL] * np.nan},
@@ -98,6 +98,28 @@ TAMPERED = {
     "negative optimizer iterations": lambda a: with_json(
         a, "state", lambda s: s["optimizer"].update(iterations=-1)
     ),
+    "optimizer setting out of range": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"]["hyperparameters"].update(beta_1=1.5)
+    ),
+    "unknown optimizer setting": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"]["hyperparameters"].update(eval=1.0)
+    ),
+    "optimizer setting as text": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"]["hyperparameters"].update(epsilon="1")
+    ),
+    "optimizer settings not a mapping": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"].update(hyperparameters=[1.0])
+    ),
+    "missing optimizer learning rate": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"].pop("learning_rate")
+    ),
+    "infinite optimizer learning rate": lambda a: with_json(
+        a, "state", lambda s: s["optimizer"].update(learning_rate=1e400)
+    ),
+    "format-2 weight name in format 3": lambda a: {
+        **{k: v for k, v in a.items() if k != KERNEL},
+        "weight:1.GRU.recurrent_kernel": a[KERNEL],
+    },
     "bad random state": lambda a: {**a, "array:rng_keys": a["array:rng_keys"][:10]},
     "table of another vocab_size_": lambda a: {
         **a,
@@ -157,7 +179,7 @@ def test_error_names_the_problem(valid_arrays, tmp_path):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["missing weights"](valid_arrays))
     with pytest.raises(
-        ValueError, match="missing entry 'weight:1.GRU.recurrent_kernel'"
+        ValueError, match="missing entry 'weight:rnn.0.recurrent_kernel'"
     ):
         load_model(path)
     path = write_npz(tmp_path / "model.npz", TAMPERED["NaN weight"](valid_arrays))

@@ -20,7 +20,7 @@ SMALL = dict(embedding_dim=4, hidden_size=4, max_iter=3, batch_size=16, random_s
 
 def table_of(estimator):
     return estimator.network_.params[
-        estimator.network_.param_names.index("0.Embedding.embeddings")
+        estimator.network_.param_names.index("embedding.0.embeddings")
     ]
 
 
@@ -59,8 +59,9 @@ def test_an_unfrozen_table_starts_from_the_given_matrix():
 
 def test_the_table_is_copied_in_the_layer():
     layer = Embedding(30, 4, weights=TABLE, dtype=np.float64)
-    assert_array_equal(layer.W, TABLE)
-    assert layer.W is not TABLE and not np.shares_memory(layer.W, TABLE)
+    table = layer.embeddings
+    assert_array_equal(table, TABLE)
+    assert table is not TABLE and not np.shares_memory(table, TABLE)
 
 
 def test_unfreezing_applies_from_the_next_call():
@@ -97,7 +98,7 @@ def test_check_gradients_checks_a_frozen_tables_gradient_too():
         embeddings=TABLE, freeze_embeddings=True, **{**SMALL, "max_iter": 1}
     )
     errors = check_gradients(clf, IDS[:8], Y[:8])
-    assert 0 < errors["0.Embedding.embeddings"] < 1e-6
+    assert 0 < errors["embedding.0.embeddings"] < 1e-6
     assert clf.freeze_embeddings and not hasattr(clf, "network_")
 
 

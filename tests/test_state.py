@@ -45,8 +45,9 @@ def assert_same_state(before, after):
             for a, b in zip(value.params, after[key].params):
                 assert_array_equal(a, b)
         elif key == "_optimizer":
-            old, new = value.get_state(), after[key].get_state()
+            old, new = value.state_dict(), after[key].state_dict()
             assert old["iterations"] == new["iterations"]
+            assert old["learning_rate"] == new["learning_rate"]
             for name in old["slots"]:
                 for a, b in zip(old["slots"][name], new["slots"][name]):
                     assert_array_equal(a, b)

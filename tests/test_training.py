@@ -79,7 +79,7 @@ def sum_network(return_sequences=False):
     )
     cell, output = net.layers[0].cell, net.layers[-1]
     cell.kernel[...] = cell.recurrent_kernel[...] = 1.0  # the bias stays 0
-    output.W[...], output.b[...] = 2.0, 0.5
+    output.kernel[...], output.bias[...] = 2.0, 0.5
     return net
 
 
@@ -97,7 +97,7 @@ def test_run_epoch_returns_the_sample_weighted_mean_loss(batch_size, shuffle):
     data = TrainingData(
         Sequences(X_SUM, None), Y_SUM, np.array([1.0, 3.0, 2.0]), per_step=False
     )
-    optimizer = SGD(net.params, learning_rate=0.0)
+    optimizer = SGD(net.params, learning_rate_init=0.0)
     rng = np.random.RandomState(0)
     loss = run_epoch(net, optimizer, data, batch_size, rng, shuffle, None)
     # (1 * 0.125 + 3 * 1.125 + 2 * 2.0) / 6, whatever the batches
@@ -113,7 +113,7 @@ def test_run_epoch_skips_a_batch_with_zero_weight():
     data = TrainingData(
         Sequences(X_SUM, None), Y_SUM, np.array([1.0, 3.0, 0.0]), per_step=False
     )
-    optimizer = SGD(net.params, learning_rate=0.0)
+    optimizer = SGD(net.params, learning_rate_init=0.0)
     loss = run_epoch(net, optimizer, data, 2, np.random.RandomState(0), False, None)
     assert loss == (1 * 0.125 + 3 * 1.125) / 4
     assert optimizer.iterations == 1
@@ -130,7 +130,7 @@ def test_run_epoch_skips_a_batch_that_is_all_padding():
     data = TrainingData(
         Sequences(X_SUM, mask), target, np.array([1.0, 3.0, 2.0]), per_step=True
     )
-    optimizer = SGD(net.params, learning_rate=0.0)
+    optimizer = SGD(net.params, learning_rate_init=0.0)
     loss = run_epoch(net, optimizer, data, 2, np.random.RandomState(0), False, None)
     assert loss == (0.125 * 1 + 1.125 * 3) / 8  # step weights: 2 x (1 + 3)
     assert optimizer.iterations == 1
@@ -141,7 +141,7 @@ def test_a_nan_loss_raises_before_its_batch_updates_the_weights():
     X[3, 1, 0] = np.nan
     y, weights = np.vstack([Y_SUM, Y_SUM[:1]]), np.ones(4)
     net = sum_network()
-    optimizer = SGD(net.params, learning_rate=0.1)
+    optimizer = SGD(net.params, learning_rate_init=0.1)
     data = TrainingData(Sequences(X, None), y, weights, per_step=False)
     with pytest.raises(TrainingDivergedError) as info:
         run_epoch(net, optimizer, data, 2, None, False, 1.0)
@@ -260,7 +260,7 @@ def test_the_norm_bound_keeps_a_linear_recurrence_from_exploding(max_norm, monke
         random_state=0,
         recurrent_max_norm=max_norm,
     ).fit(X, y)
-    kernel = clf.network_.named_params()["1.SimpleRNN.recurrent_kernel"]
+    kernel = clf.network_.named_params()["rnn.0.recurrent_kernel"]
     if max_norm is None:
         assert max(losses) > 3 * losses[0]  # measured: 0.69 -> 150
         return

@@ -13,7 +13,7 @@ One training step of a tiny many-to-one RNN:
 >>> x = np.ones((4, 5, 2), dtype=np.float32)            # T=4 steps, N=5 sequences
 >>> y, w = np.zeros((5, 1), np.float32), np.ones(5, np.float32)
 >>> loss = net.loss_and_gradients(x, y, w)
->>> SGD(net.params, learning_rate=0.1).step(net.grads)
+>>> SGD(net.params, learning_rate_init=0.1).step(net.grads)
 >>> net.loss_and_gradients(x, y, w) < loss
 True
 """

@@ -16,7 +16,7 @@ Examples
 >>> import numpy as np
 >>> from sklearn_rnn.nn.optimizers import SGD
 >>> table, bias = np.zeros((5, 2)), np.zeros(2)
->>> sgd = SGD([table, bias], learning_rate=1.0)
+>>> sgd = SGD([table, bias], learning_rate_init=1.0)
 >>> checkpoint = Checkpoint(sgd, row_sparse=[0])
 >>> rows = {0: np.array([3])}
 >>> checkpoint.record(rows)                 # before every step
@@ -39,7 +39,8 @@ class Checkpoint:
     Parameters
     ----------
     optimizer : Optimizer
-        Its ``params`` and ``state`` are protected, in place: restoring copies
+        Its ``params`` and its ``state_dict()`` (settings, scalars, slots)
+        are protected, in place: restoring copies
         values back into the very same arrays, so everything bound to them
         (the network, the optimizer) stays bound.
     row_sparse : iterable of int, default=()
@@ -54,15 +55,14 @@ class Checkpoint:
         self.optimizer = optimizer
         self.buffers = [(buffer, buffer.copy()) for buffer in buffers]
         self.row_sparse = set(row_sparse)
-        self.scalars = {
-            key: value
-            for key, value in vars(optimizer).items()
-            if key not in ("params", "state")
-        }
+        state = optimizer.state_dict()
+        # The optimizer's own slot arrays: steps and loads change them in place.
+        self.slots = state.pop("slots")
+        self.scalars = copy.deepcopy(state)
         self.dense = {
             i: (
                 param.copy(),
-                {name: slots[i].copy() for name, slots in optimizer.state.items()},
+                {name: slots[i].copy() for name, slots in self.slots.items()},
             )
             for i, param in enumerate(optimizer.params)
             if i not in self.row_sparse
@@ -80,7 +80,7 @@ class Checkpoint:
             new = r[~seen[r]]
             if len(new):
                 seen[new] = True
-                slots = {name: state[i][new] for name, state in optimizer.state.items()}
+                slots = {name: slots[i][new] for name, slots in self.slots.items()}
                 self.saved_rows[i].append((new, optimizer.params[i][new], slots))
 
     def touched_rows(self, i):
@@ -105,15 +105,16 @@ class Checkpoint:
         for i, (param, slots) in self.dense.items():
             np.copyto(optimizer.params[i], param)
             for name, values in slots.items():
-                np.copyto(optimizer.state[name][i], values)
+                np.copyto(self.slots[name][i], values)
         for i, saved in self.saved_rows.items():
             for rows, values, slots in saved:
                 optimizer.params[i][rows] = values
                 for name, slot_values in slots.items():
-                    optimizer.state[name][i][rows] = slot_values
+                    self.slots[name][i][rows] = slot_values
         for buffer, saved in self.buffers:
             np.copyto(buffer, saved)
-        vars(optimizer).update(self.scalars)
+        # The slots are the optimizer's own arrays, restored above: not copied.
+        optimizer.load_state_dict({**self.scalars, "slots": self.slots})
 
     def committed_buffers(self):
         """The protected buffers as they were when the checkpoint was taken
@@ -135,7 +136,7 @@ class Checkpoint:
             and scalars as they were (for reading, e.g. saving, only).
         """
         optimizer = self.optimizer
-        params, state = [], {name: [] for name in optimizer.state}
+        params, state = [], {name: [] for name in self.slots}
         for i, param in enumerate(optimizer.params):
             if i in self.dense:
                 saved, slots = self.dense[i]
@@ -146,11 +147,9 @@ class Checkpoint:
             params.append(CommittedRows(param, self.saved_rows[i], None))
             for name in state:
                 state[name].append(
-                    CommittedRows(optimizer.state[name][i], self.saved_rows[i], name)
+                    CommittedRows(self.slots[name][i], self.saved_rows[i], name)
                 )
-        view = copy.copy(optimizer)
-        vars(view).update(self.scalars, params=params, state=state)
-        return params, view
+        return params, optimizer.bound_to(params, {**self.scalars, "slots": state})
 
 
 class CommittedRows:

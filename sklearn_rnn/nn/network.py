@@ -6,6 +6,7 @@ import numpy as np
 
 from .layers import Embedding
 from .layers.sequential import backward_layers, run_layers
+from .naming import role_names
 
 
 class Network:
@@ -23,9 +24,10 @@ class Network:
     ----------
     params, grads : list of ndarray
         All layers' parameters and gradients, aligned.
-    param_names : list of str
-        ``"<layer index>.<LayerClass>.<weight name>"`` of each parameter,
-        e.g. ``"0.SimpleRNN.recurrent_kernel"``.
+    param_names, buffer_names : list of str
+        The role name of each parameter and buffer (see
+        :mod:`sklearn_rnn.nn.naming`), e.g. ``"rnn.0.recurrent_kernel"``,
+        ``"head.0.bias"``.
 
     Examples
     --------
@@ -47,17 +49,8 @@ class Network:
         self.layers[0].input_grad = False
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
-        self.param_names = [
-            f"{i}.{layer.name}.{name}"
-            for i, layer in enumerate(self.layers)
-            for name in layer.param_names
-        ]
         self.buffers = [b for layer in self.layers for b in layer.buffers]
-        self.buffer_names = [
-            f"{i}.{layer.name}.{name}"
-            for i, layer in enumerate(self.layers)
-            for name in layer.buffer_names
-        ]
+        self.param_names, self.buffer_names = role_names(self.layers)
         starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
         self._row_sparse = [
             (int(start), layer)
@@ -132,13 +125,13 @@ class Network:
         return replaced(self)
 
     def named_params(self):
-        """The parameters by name: ``{"0.SimpleRNN.kernel": array, ...}`` (the arrays
+        """The parameters by name: ``{"rnn.0.kernel": array, ...}`` (the arrays
         themselves, not copies)."""
         return dict(zip(self.param_names, self.params))
 
     def named_buffers(self):
         """The non-trainable state by name (batch normalisation's running
-        statistics): ``{"0.Parallel.conv.1.BatchNorm.running_mean": array}``."""
+        statistics): ``{"conv.0.norm.running_mean": array, ...}``."""
         return dict(zip(self.buffer_names, self.buffers))
 
     @property

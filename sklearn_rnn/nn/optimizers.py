@@ -1,9 +1,8 @@
 """First-order optimizers that update parameter arrays in place.
 
-An optimizer is built on the list of parameter arrays it owns; its state
-(velocities, squared-gradient averages, step sizes...) is a list of arrays
-aligned with those parameters, so the whole state can be copied and restored
-(:meth:`Optimizer.get_state` / :meth:`Optimizer.set_state`).  ``step(grads)``
+Each optimizer's constructor takes every setting; the API they share
+(settings, ``state_dict``, lazy row updates) is
+:class:`~sklearn_rnn.nn.optimizer_base.Optimizer`'s.  ``step(grads)``
 applies one update from the gradients aligned with ``params``.
 
 Examples
@@ -11,121 +10,71 @@ Examples
 >>> import numpy as np
 >>> from sklearn_rnn.nn.optimizers import SGD
 >>> w = np.array([1.0, 2.0])
->>> SGD([w], learning_rate=0.1).step([np.array([1.0, -1.0])])
+>>> SGD([w], learning_rate_init=0.1).step([np.array([1.0, -1.0])])
 >>> w
 array([0.9, 2.1])
 """
 
+import math
+
 import numpy as np
 
+from .optimizer_base import SCHEDULE, Optimizer, Setting
 
-class Optimizer:
-    """Base class: owns ``params`` and per-parameter state slots.
+__all__ = [
+    "OPTIMIZERS",
+    "SGD",
+    "AdaGrad",
+    "Adam",
+    "Momentum",
+    "Optimizer",
+    "RMSprop",
+    "Rprop",
+    "clip_by_global_norm",
+]
 
-    Row-sparse parameters (embedding tables, whose gradient is zero outside
-    the rows a batch used) are updated lazily: ``step(grads, rows={i: r})``
-    updates only rows ``r`` of parameter ``i`` and of its state slots; the
-    other rows keep their weights *and* their state, as PyTorch's
-    ``SparseAdam`` and TensorFlow's ``LazyAdam`` do.  For SGD this equals the
-    dense update; for the stateful optimizers it differs in that an absent
-    row's momentum neither decays nor moves it.  It is what makes a step cost
-    follow the batch, not the table (a 2**21-row table has 256 MiB of weights
-    and 512 MiB of Adam moments).
+
+def _unit(default):
+    return Setting(default, 0.0, 1.0, "[)")
+
+
+def _non_negative(default):
+    return Setting(default, 0.0, math.inf, "[)")
+
+
+#: The rate of the rules whose default is 0.01.
+_CENTI_RATE = {
+    "learning_rate_init": SCHEDULE["learning_rate_init"]._replace(default=0.01)
+}
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: ``p -= lr * g``.
 
     Parameters
     ----------
     params : list of ndarray
-        The arrays to update in place.
-    learning_rate : float
+    learning_rate_init : float, default=0.001
+    learning_rate_decay : float in (0, 1], default=1.0
+        See :class:`~sklearn_rnn.nn.optimizer_base.Optimizer`.
     """
-
-    #: Names of the per-parameter state slots, each a list aligned with params.
-    slots = ()
-
-    #: Per-epoch exponential decay of the learning rate (see :meth:`start_epoch`).
-    decay = 1.0
-
-    def __init__(self, params, learning_rate=0.001):
-        self.params = list(params)
-        self.learning_rate = self.initial_learning_rate = learning_rate
-        self.iterations = 0
-        # np.zeros (calloc): the slots of an embedding table's rows never
-        # updated take no memory.
-        self.state = {
-            name: [np.zeros(p.shape, p.dtype) for p in self.params]
-            for name in self.slots
-        }
-
-    def start_epoch(self, epoch):
-        """Set the learning rate of epoch ``epoch`` (counted from 0).
-
-        ``initial_learning_rate * decay**epoch``: PyTorch's ``ExponentialLR``;
-        ``decay = 1`` keeps it constant.
-        """
-        self.learning_rate = self.initial_learning_rate * self.decay**epoch
-
-    def step(self, grads, rows=None):
-        """Update every parameter in place from its gradient.
-
-        Parameters
-        ----------
-        grads : list of ndarray
-            Aligned with ``params``.
-        rows : dict of int to ndarray, default=None
-            For row-sparse parameters, index -> the rows to update (the rest
-            of that gradient is taken to be zero).
-        """
-        rows = rows or {}
-        self.iterations += 1
-        for i, (param, grad) in enumerate(zip(self.params, grads)):
-            slots = {name: arrays[i] for name, arrays in self.state.items()}
-            if i not in rows:
-                self._update(param, grad, slots)
-                continue
-            r = rows[i]  # update compact copies of the rows, then write back
-            compact = {name: slot[r] for name, slot in slots.items()}
-            values = param[r]
-            self._update(values, grad[r], compact)
-            param[r] = values
-            for name, slot in slots.items():
-                slot[r] = compact[name]
-
-    def _update(self, param, grad, slots):
-        """Update ``param`` (and the arrays of ``slots``) in place."""
-        raise NotImplementedError
-
-    def get_state(self):
-        """Return a deep copy of the optimizer state."""
-        return {
-            "iterations": self.iterations,
-            "slots": {
-                name: [a.copy() for a in arrays] for name, arrays in self.state.items()
-            },
-        }
-
-    def set_state(self, state):
-        """Restore a state returned by :meth:`get_state` (copied in place)."""
-        self.iterations = state["iterations"]
-        for name, arrays in state["slots"].items():
-            for dst, src in zip(self.state[name], arrays):
-                np.copyto(dst, src)
-
-
-class SGD(Optimizer):
-    """Plain gradient descent: ``p -= lr * g``."""
 
     def _update(self, param, grad, slots):
         param -= self.learning_rate * grad
 
 
 class Momentum(Optimizer):
-    """Heavy-ball momentum: ``v = mu * v - lr * g; p += v``."""
+    """Heavy-ball momentum: ``v = mu * v - lr * g; p += v``.
+
+    Parameters
+    ----------
+    params, learning_rate_init, learning_rate_decay :
+        See :class:`SGD` (``learning_rate_init`` defaults to 0.01).
+    momentum : float in [0, 1), default=0.9
+    """
 
     slots = ("velocity",)
-
-    def __init__(self, params, learning_rate=0.01, momentum=0.9):
-        super().__init__(params, learning_rate)
-        self.momentum = momentum
+    settings = {**_CENTI_RATE, "momentum": _unit(0.9)}
 
     def _update(self, param, grad, slots):
         v = slots["velocity"]
@@ -135,13 +84,17 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad: ``G += g**2; p -= lr * g / (sqrt(G) + eps)``."""
+    """AdaGrad: ``G += g**2; p -= lr * g / (sqrt(G) + eps)``.
+
+    Parameters
+    ----------
+    params, learning_rate_init, learning_rate_decay :
+        See :class:`SGD` (``learning_rate_init`` defaults to 0.01).
+    epsilon : float >= 0, default=1e-7
+    """
 
     slots = ("sum_squares",)
-
-    def __init__(self, params, learning_rate=0.01, epsilon=1e-7):
-        super().__init__(params, learning_rate)
-        self.epsilon = epsilon
+    settings = {**_CENTI_RATE, "epsilon": _non_negative(1e-7)}
 
     def _update(self, param, grad, slots):
         acc = slots["sum_squares"]
@@ -150,14 +103,18 @@ class AdaGrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop: ``G = rho G + (1 - rho) g**2; p -= lr * g / (sqrt(G) + eps)``."""
+    """RMSprop: ``G = rho G + (1 - rho) g**2; p -= lr * g / (sqrt(G) + eps)``.
+
+    Parameters
+    ----------
+    params, learning_rate_init, learning_rate_decay :
+        See :class:`SGD`.
+    rho : float in [0, 1), default=0.9
+    epsilon : float >= 0, default=1e-7
+    """
 
     slots = ("mean_squares",)
-
-    def __init__(self, params, learning_rate=0.001, rho=0.9, epsilon=1e-7):
-        super().__init__(params, learning_rate)
-        self.rho = rho
-        self.epsilon = epsilon
+    settings = {"rho": _unit(0.9), "epsilon": _non_negative(1e-7)}
 
     def _update(self, param, grad, slots):
         acc = slots["mean_squares"]
@@ -172,17 +129,21 @@ class Adam(Optimizer):
     ``m = b1 m + (1-b1) g; v = b2 v + (1-b2) g**2;
     p -= lr * m_hat / (sqrt(v_hat) + eps)`` with
     ``m_hat = m / (1 - b1**t)``, ``v_hat = v / (1 - b2**t)``.
+
+    Parameters
+    ----------
+    params, learning_rate_init, learning_rate_decay :
+        See :class:`SGD`.
+    beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+    epsilon : float >= 0, default=1e-8
     """
 
     slots = ("first_moment", "second_moment")
-
-    def __init__(
-        self, params, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
-    ):
-        super().__init__(params, learning_rate)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+    settings = {
+        "beta_1": _unit(0.9),
+        "beta_2": _unit(0.999),
+        "epsilon": _non_negative(1e-8),
+    }
 
     def _update(self, param, grad, slots):
         m, v = slots["first_moment"], slots["second_moment"]
@@ -202,25 +163,32 @@ class Rprop(Optimizer):
     Uses only the sign of the gradient: each weight's step grows by
     ``eta_plus`` while its gradient keeps its sign and shrinks by
     ``eta_minus`` when the sign flips (and that weight then skips one update).
-    Meant for full-batch training.
+    Meant for full-batch training; each weight's first step is
+    ``learning_rate_init``.
+
+    Parameters
+    ----------
+    params, learning_rate_init, learning_rate_decay :
+        See :class:`SGD` (``learning_rate_init``, default 0.01, is the first
+        step; the decay does not apply: the steps are the state).
+    eta_minus : float in (0, 1), default=0.5
+    eta_plus : float > 1, default=1.2
+    step_min, step_max : float > 0, default=1e-6, 50.0
     """
 
     slots = ("previous_grad", "step_size")
+    settings = {
+        **_CENTI_RATE,
+        "eta_minus": Setting(0.5, 0.0, 1.0, "()"),
+        "eta_plus": Setting(1.2, 1.0, math.inf, "()"),
+        "step_min": Setting(1e-6, 0.0, math.inf, "()"),
+        "step_max": Setting(50.0, 0.0, math.inf, "()"),
+    }
 
-    def __init__(
-        self,
-        params,
-        learning_rate=0.01,
-        eta_minus=0.5,
-        eta_plus=1.2,
-        step_min=1e-6,
-        step_max=50.0,
-    ):
-        super().__init__(params, learning_rate)
-        self.eta_minus, self.eta_plus = eta_minus, eta_plus
-        self.step_min, self.step_max = step_min, step_max
+    def __init__(self, params, learning_rate_init=None, **settings):
+        super().__init__(params, learning_rate_init, **settings)
         for step in self.state["step_size"]:
-            step.fill(learning_rate)
+            step.fill(self.learning_rate_init)
 
     def _update(self, param, grad, slots):
         previous, step = slots["previous_grad"], slots["step_size"]

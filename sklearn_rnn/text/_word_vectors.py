@@ -218,7 +218,7 @@ def save_word_vectors(path, embeddings, vocabulary, *, encoding="utf-8"):
     path : str or path-like
     embeddings : array-like of shape (n_ids, dim)
         Row ``i`` for token id ``i``, e.g. a trained estimator's table,
-        ``est.network_.named_params()["0.Embedding.embeddings"]``.
+        ``est.network_.named_params()["embedding.0.embeddings"]``.
     vocabulary : mapping or sequence of str
         As in :func:`load_word_vectors`. Terms must be non-empty, without
         leading or trailing whitespace nor line breaks.

@@ -112,6 +112,33 @@ class Cell:
     def __repr__(self):
         return f"{type(self).__name__}(hidden_size={self.hidden_size})"
 
+    def torch_parameters(self):
+        """The weights as ``torch.nn.RNN``/``GRU``/``LSTM`` name those of
+        their first layer (the gate orders are the same): ``weight_ih_l0`` is
+        ``kernel.T`` and ``weight_hh_l0`` is ``recurrent_kernel.T`` (views),
+        ``bias_ih_l0`` is ``bias``; ``bias_hh_l0`` is ``recurrent_bias``
+        with one, else zeros (torch adds its two biases, which here are
+        one parameter: loading sets ``bias = bias_ih_l0 + bias_hh_l0``)."""
+        recurrent_bias = (
+            self.recurrent_bias if self.has_recurrent_bias else np.zeros_like(self.bias)
+        )
+        return {
+            "weight_ih_l0": self.kernel.T,
+            "weight_hh_l0": self.recurrent_kernel.T,
+            "bias_ih_l0": self.bias,
+            "bias_hh_l0": recurrent_bias,
+        }
+
+    def load_torch_parameters(self, parameters):
+        """Copy in the weights of :meth:`torch_parameters`' names."""
+        np.copyto(self.kernel.T, parameters["weight_ih_l0"])
+        np.copyto(self.recurrent_kernel.T, parameters["weight_hh_l0"])
+        if self.has_recurrent_bias:
+            np.copyto(self.bias, parameters["bias_ih_l0"])
+            np.copyto(self.recurrent_bias, parameters["bias_hh_l0"])
+        else:
+            np.copyto(self.bias, parameters["bias_ih_l0"] + parameters["bias_hh_l0"])
+
     def zero_states(self, T, N, buffer):
         """The state buffers of one pass, (T + 1, H, N) each, entry 0 zero."""
         states = tuple(

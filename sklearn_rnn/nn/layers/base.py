@@ -37,6 +37,10 @@ class Layer:
     param_names = ()
     #: Names of ``buffers``, in order.
     buffer_names = ()
+    #: What the weights are for, in the network's role names
+    #: (``"rnn"``, ``"conv"``, ``"head"``...; see :mod:`sklearn_rnn.nn.naming`);
+    #: None for layers without weights.
+    role = None
     #: True if the gradient is zero outside ``gradient_rows`` (embeddings):
     #: optimizers then update only those rows.
     row_sparse = False
@@ -66,9 +70,20 @@ class Layer:
         """The layers this one runs (a container's branches); none by default."""
         return ()
 
+    def torch_parameters(self):
+        """The weights and buffers under the names of the layer's PyTorch
+        counterpart, as views of its own arrays (each layer documents the
+        mapping); none by default."""
+        return {}
+
+    def load_torch_parameters(self, parameters):
+        """Copy in arrays named as :meth:`torch_parameters` names them."""
+        for name, own in self.torch_parameters().items():
+            np.copyto(own, parameters[name])
+
     @property
     def name(self):
-        """The layer's name in weight names (``"0.SimpleRNN.kernel"``)."""
+        """The layer's name (its class's; a recurrent layer's, its cell's)."""
         return type(self).__name__
 
     def __repr__(self):

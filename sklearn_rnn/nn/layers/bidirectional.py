@@ -13,6 +13,11 @@ class Bidirectional(Layer):
     The backward layer's *final* state therefore sits at time step 0 of the
     output (see :class:`~sklearn_rnn.nn.layers.pooling.LastStatePooling`).
 
+    Its weights are the forward layer's, named as there (``kernel``...), then
+    the backward layer's, named ``reverse.kernel``...; PyTorch's
+    bidirectional modules name the latter with the suffix ``_reverse``
+    (``weight_ih_l0_reverse``).
+
     Examples
     --------
     >>> import numpy as np
@@ -23,16 +28,36 @@ class Bidirectional(Layer):
     (7, 2, 9)
     """
 
+    role = "rnn"
+
     def __init__(self, forward_layer, backward_layer):
         super().__init__()
         self.forward_layer, self.backward_layer = forward_layer, backward_layer
         self.params = forward_layer.params + backward_layer.params
         self.grads = forward_layer.grads + backward_layer.grads
-        self.param_names = tuple(
-            f"forward_{name}" for name in forward_layer.param_names
-        ) + tuple(f"backward_{name}" for name in backward_layer.param_names)
+        self.param_names = tuple(forward_layer.param_names) + tuple(
+            f"reverse.{name}" for name in backward_layer.param_names
+        )
         self.split = forward_layer.hidden_size
         self.hidden_size = forward_layer.hidden_size + backward_layer.hidden_size
+
+    def torch_parameters(self):
+        """Both directions' weights under torch's names, the backward
+        direction's with the suffix ``_reverse``."""
+        behind = self.backward_layer.torch_parameters()
+        return self.forward_layer.torch_parameters() | {
+            f"{name}_reverse": array for name, array in behind.items()
+        }
+
+    def load_torch_parameters(self, parameters):
+        self.forward_layer.load_torch_parameters(parameters)
+        self.backward_layer.load_torch_parameters(
+            {
+                name[: -len("_reverse")]: array
+                for name, array in parameters.items()
+                if name.endswith("_reverse")
+            }
+        )
 
     @property
     def bptt_truncate(self):

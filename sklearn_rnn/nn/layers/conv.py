@@ -62,6 +62,7 @@ class Conv1D(Layer):
     """
 
     param_names = ("kernel", "bias")
+    role = "conv"
     _caches = ("_padded", "_mask")
 
     def __init__(
@@ -135,3 +136,9 @@ class Conv1D(Layer):
         if mask is not None:
             dx *= mask[:, :, None]
         return dx
+
+    def torch_parameters(self):
+        """The weights as ``torch.nn.Conv1d`` names them: ``weight``
+        (filters, in_channels, kernel_size) is ``kernel.transpose(2, 1, 0)``,
+        ``bias`` is ``bias``."""
+        return {"weight": self.kernel.transpose(2, 1, 0), "bias": self.bias}

@@ -9,7 +9,7 @@ from .base import Layer
 
 
 class Dense(Layer):
-    """``out = f(x @ W + b)`` over the last axis of ``x``.
+    """``out = f(x @ kernel + bias)`` over the last axis of ``x``.
 
     Works on ``(N, D)`` batches and, time-distributed, on ``(T, N, D)``
     sequences: all leading axes are flattened into one GEMM.
@@ -22,16 +22,24 @@ class Dense(Layer):
     rng : numpy random generator
     dtype : numpy dtype, default=np.float32
 
+    Attributes
+    ----------
+    kernel : ndarray of shape (input_size, output_size)
+        ``torch.nn.Linear``'s ``weight`` is ``kernel.T``.
+    bias : ndarray of shape (output_size,)
+        ``torch.nn.Linear``'s ``bias``.
+
     Examples
     --------
     >>> import numpy as np
     >>> layer = Dense(2, 1, rng=np.random.RandomState(0), dtype=np.float64)
-    >>> layer.params[0][:] = [[1.0], [2.0]]
+    >>> layer.kernel[:] = [[1.0], [2.0]]
     >>> layer.forward(np.array([[1.0, 1.0]]))
     array([[3.]])
     """
 
     param_names = ("kernel", "bias")
+    role = "head"
 
     def __init__(
         self,
@@ -45,14 +53,14 @@ class Dense(Layer):
         super().__init__()
         rng = np.random.RandomState(0) if rng is None else rng
         self.activation = get_activation(activation)
-        self.W = get_initializer(init)((input_size, output_size), rng, dtype)
-        self.b = np.zeros(output_size, dtype=dtype)
-        self.params = [self.W, self.b]
-        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
+        self.kernel = get_initializer(init)((input_size, output_size), rng, dtype)
+        self.bias = np.zeros(output_size, dtype=dtype)
+        self.params = [self.kernel, self.bias]
+        self.grads = [np.zeros_like(self.kernel), np.zeros_like(self.bias)]
 
     def forward(self, x, mask=None, training=False):
-        out = x @ self.W
-        out += self.b
+        out = x @ self.kernel
+        out += self.bias
         out = self.activation.forward(out, out=out)
         if training:  # inference keeps nothing on the layer (thread safety)
             self.x, self.out = x, out
@@ -67,4 +75,9 @@ class Dense(Layer):
         da2d.sum(axis=0, out=self.grads[1])
         if not self.input_grad:
             return None
-        return da @ self.W.T
+        return da @ self.kernel.T
+
+    def torch_parameters(self):
+        """The weights as ``torch.nn.Linear`` names them: ``weight`` is
+        ``kernel.T``, ``bias`` is ``bias``."""
+        return {"weight": self.kernel.T, "bias": self.bias}

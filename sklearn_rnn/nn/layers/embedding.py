@@ -31,11 +31,16 @@ class Embedding(Layer):
         optimizer step, clipping or checkpoint ever touches it. It may be
         changed between training calls.
 
+    Attributes
+    ----------
+    embeddings : ndarray of shape (vocab_size, dim)
+        The table: ``torch.nn.Embedding``'s ``weight``.
+
     Examples
     --------
     >>> import numpy as np
     >>> emb = Embedding(4, 2, dtype=np.float64)
-    >>> emb.W[:] = np.arange(8.0).reshape(4, 2)
+    >>> emb.embeddings[:] = np.arange(8.0).reshape(4, 2)
     >>> emb.forward(np.array([[3], [0]]))[:, 0]
     array([[6., 7.],
            [0., 1.]])
@@ -49,15 +54,17 @@ class Embedding(Layer):
 
     A frozen table from given vectors has no gradient rows:
 
-    >>> frozen = Embedding(4, 2, weights=emb.W, trainable=False, dtype=np.float64)
+    >>> table = emb.embeddings
+    >>> frozen = Embedding(4, 2, weights=table, trainable=False, dtype=np.float64)
     >>> _ = frozen.forward(np.array([[3], [2]]), training=True)
     >>> _ = frozen.backward(np.ones((2, 1, 2)))
-    >>> frozen.gradient_rows, frozen.W is emb.W
+    >>> frozen.gradient_rows, frozen.embeddings is table
     (array([], dtype=int64), False)
     """
 
     input_grad = False
     param_names = ("embeddings",)
+    role = "embedding"
     row_sparse = True
     _persistent_arrays = ("touched_rows",)
 
@@ -74,19 +81,19 @@ class Embedding(Layer):
         super().__init__()
         if weights is None:
             rng = np.random.RandomState(0) if rng is None else rng
-            self.W = get_initializer(init)((vocab_size, dim), rng, dtype)
+            self.embeddings = get_initializer(init)((vocab_size, dim), rng, dtype)
         elif np.shape(weights) != (vocab_size, dim):
             raise ValueError(
                 f"weights has shape {np.shape(weights)}; expected (vocab_size, dim) "
                 f"= {(vocab_size, dim)}."
             )
         else:  # a copy: training never writes to the caller's array
-            self.W = np.array(weights, dtype=dtype)
+            self.embeddings = np.array(weights, dtype=dtype)
         self.trainable = trainable
-        self.params = [self.W]
+        self.params = [self.embeddings]
         # np.zeros, not zeros_like: calloc'd pages stay unmapped until a
         # row is touched, so a 2**21-row table's gradient costs what a batch uses.
-        self.grads = [np.zeros(self.W.shape, self.W.dtype)]
+        self.grads = [np.zeros(self.embeddings.shape, self.embeddings.dtype)]
         self.touched_rows = np.empty(0, dtype=np.intp)
 
     @staticmethod
@@ -107,7 +114,7 @@ class Embedding(Layer):
     def forward(self, ids, mask=None, training=False):
         if training:  # inference keeps nothing on the layer (thread safety)
             self.ids = ids
-        return self.W[ids]
+        return self.embeddings[ids]
 
     def backward(self, dout):
         grad = self.grads[0]
@@ -133,3 +140,7 @@ class Embedding(Layer):
         grad[rows[skip:]] = sums[skip:]
         self.touched_rows = rows
         return None
+
+    def torch_parameters(self):
+        """The table as ``torch.nn.Embedding`` names it: ``weight``."""
+        return {"weight": self.embeddings}

@@ -49,6 +49,9 @@ class BatchNorm(Layer):
 
     param_names = ("gamma", "beta")
     buffer_names = ("running_mean", "running_var")
+    #: Named after the layer it normalises (``conv.0.norm``; see
+    #: :mod:`sklearn_rnn.nn.naming`).
+    role = "norm"
     _caches = ("_normalized", "_inverse_std", "_mask", "_count")
 
     def __init__(self, channels, momentum=0.1, eps=1e-5, dtype=np.float32):
@@ -124,6 +127,17 @@ class BatchNorm(Layer):
         if valid is not None:
             dx *= valid
         return dx
+
+    def torch_parameters(self):
+        """The weights and buffers as ``torch.nn.BatchNorm1d`` names them:
+        ``weight``, ``bias``, ``running_mean``, ``running_var`` are
+        ``gamma``, ``beta``, ``running_mean``, ``running_var``."""
+        return {
+            "weight": self.gamma,
+            "bias": self.beta,
+            "running_mean": self.running_mean,
+            "running_var": self.running_var,
+        }
 
 
 class InstanceNorm(Layer):

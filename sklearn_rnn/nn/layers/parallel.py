@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..naming import role_names
 from .base import Layer
 from .sequential import backward_layers, run_layers
 
@@ -27,8 +28,7 @@ class Parallel(Layer):
     params, grads, buffers : list of ndarray
         Every branch's, in order.
     param_names, buffer_names : tuple of str
-        ``"<branch>.<index>.<layer name>.<weight name>"``, e.g.
-        ``"conv.0.Conv1D.kernel"``.
+        Role names (see :mod:`sklearn_rnn.nn.naming`), e.g. ``"conv.0.kernel"``.
 
     Examples
     --------
@@ -44,20 +44,11 @@ class Parallel(Layer):
     def __init__(self, branches):
         super().__init__()
         self.branches = {name: list(layers) for name, layers in branches.items()}
-        every = [
-            (f"{name}.{k}.{layer.name}", layer)
-            for name, layers in self.branches.items()
-            for k, layer in enumerate(layers)
-        ]
-        self.params = [p for _, layer in every for p in layer.params]
-        self.grads = [g for _, layer in every for g in layer.grads]
-        self.buffers = [b for _, layer in every for b in layer.buffers]
-        self.param_names = tuple(
-            f"{prefix}.{name}" for prefix, layer in every for name in layer.param_names
-        )
-        self.buffer_names = tuple(
-            f"{prefix}.{name}" for prefix, layer in every for name in layer.buffer_names
-        )
+        every = self.sublayers()
+        self.params = [p for layer in every for p in layer.params]
+        self.grads = [g for layer in every for g in layer.grads]
+        self.buffers = [b for layer in every for b in layer.buffers]
+        self.param_names, self.buffer_names = map(tuple, role_names(every))
         self._widths = None
 
     def __repr__(self):

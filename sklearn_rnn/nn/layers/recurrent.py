@@ -66,6 +66,7 @@ class Recurrent(Layer):
     #: The backward recursion stops once the carried gradient is below
     #: ``gradient_cutoff * eps**2`` times its peak (0 disables the cut-off).
     gradient_cutoff = 1.0
+    role = "rnn"
     _caches = ("_last_pass",)
 
     def __init__(self, cell, bptt_truncate=None):
@@ -86,6 +87,14 @@ class Recurrent(Layer):
             f"{name}={tuple(p.shape)}" for name, p in zip(self.param_names, self.params)
         )
         return f"{self.name}({self.cell!r}, {shapes})"
+
+    def torch_parameters(self):
+        """The cell's weights under torch's names (see
+        :meth:`~sklearn_rnn.nn.cells.base.Cell.torch_parameters`)."""
+        return self.cell.torch_parameters()
+
+    def load_torch_parameters(self, parameters):
+        self.cell.load_torch_parameters(parameters)
 
     def forward(self, x, mask=None, training=False, last_only=False):
         """Every state ``h_t`` (T, N, H), a view of the (T, H, N) states.
