@@ -289,11 +289,13 @@ _PARAMETERS_DOC = """\
     conv_filters : tuple of int, default=()
         Output channels of each convolution of a convolutional branch that
         reads the input beside the recurrent layers, as GRU-FCN and LSTM-FCN
-        do (Karim et al. 2017; Elsayed et al. 2018): per entry a
-        ``Conv1D`` ("same" padding, stride 1), batch normalisation and a
-        ReLU, then the mean over the valid steps, concatenated with the
-        recurrent summary before the dense layers. Padding steps are read
-        as zeros and left out of the normalisation statistics and the mean.
+        do (Karim et al. 2017; Elsayed et al. 2018): the branch standardises
+        each series over its own valid steps (it reads shapes; levels and
+        scales reach the network through the recurrent branch), then per
+        entry a ``Conv1D`` ("same" padding, stride 1), batch normalisation
+        and a ReLU, then takes the mean over the valid steps, concatenated
+        with the recurrent summary before the dense layers. Padding steps
+        are read as zeros and left out of every statistic and the mean.
         () has no convolutional branch.
     conv_kernel_sizes : tuple of int, default=()
         Kernel size (time steps) of each convolution, one per entry of
@@ -302,9 +304,10 @@ _PARAMETERS_DOC = """\
         Read the mean of every ``downsample`` consecutive valid steps as one
         step (the piecewise aggregate approximation of time-series mining):
         every layer then reads, and costs, that many times fewer steps.
-        "auto" picks the smallest factor that reads the median training
+        "auto" picks the smallest factor that reads the longest training
         sequence in at most 128 steps (1 for token ids and with
-        ``return_sequences``); the factor chosen is ``downsample_``.
+        ``return_sequences``), which bounds what a sequence costs; the factor
+        chosen is ``downsample_``.
         Padding is skipped, so pre- and post-padded sequences are read alike.
     dropout : float in [0, 1), default=0.0
         Dropout rate on the connections between layers (training only).

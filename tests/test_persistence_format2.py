@@ -17,7 +17,7 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 MODELS = [
     "gru_adam",
     "lstm_embedding_bidirectional_momentum",
-    "rnn_conv_downsample_rmsprop",
+    "rnn_dense_rmsprop",
     "gru_per_step_rprop",
 ]
 
@@ -60,7 +60,8 @@ def test_a_format2_file_loads_and_predicts_as_when_it_was_saved(name, expected):
 
 
 def test_the_format2_files_hold_every_kind_of_weight():
-    """Positions shifted by dropout layers, branches, both directions, buffers."""
+    """Positions shifted by dropout and pooling layers, both directions, every
+    solver's slots (released format-2 files have no convolutional branch)."""
     names = set()
     for name in MODELS:
         _, arrays = stored(name)
@@ -70,8 +71,8 @@ def test_the_format2_files_hold_every_kind_of_weight():
         "weight:4.Bidirectional.backward_recurrent_kernel",
         "weight:velocity:7.Dense.kernel",
         "weight:0.GRU.recurrent_bias",
-        "weight:1.Parallel.rnn.0.SimpleRNN.kernel",
-        "weight:1.Parallel.conv.4.BatchNorm.running_var",
+        "weight:0.SimpleRNN.recurrent_kernel",
+        "weight:mean_squares:3.Dense.bias",
         "weight:step_size:1.Dense.bias",
     } <= names
 

@@ -13,6 +13,7 @@ from .layers import (
     Downsample,
     Dropout,
     Embedding,
+    InstanceNorm,
     LastStatePooling,
     MeanPooling,
     Parallel,
@@ -53,9 +54,9 @@ def build_network(
     """Build ``[Embedding] -> Recurrent(cell) x num_layers -> [pooling] -> Dense...``.
 
     With ``conv_filters``, a convolutional branch reads the same input beside
-    the recurrent stack (GRU-FCN, LSTM-FCN): ``[Conv1D -> BatchNorm -> ReLU]``
-    per entry, then the mean over valid steps; both branches' outputs are
-    concatenated before the dense layers.
+    the recurrent stack (GRU-FCN, LSTM-FCN): an ``InstanceNorm``, then
+    ``[Conv1D -> BatchNorm -> ReLU]`` per entry, then the mean over valid
+    steps; both branches' outputs are concatenated before the dense layers.
 
     Parameters
     ----------
@@ -168,7 +169,13 @@ def build_network(
         else:
             recurrent_branch.append(POOLINGS[pooling]())
     if conv_filters:
-        conv_branch = []
+        # The branch reads each series' shape (standardised over its own
+        # valid steps); its level and scale reach the network through the
+        # recurrent branch.  Series whose scales differ by orders of
+        # magnitude (PLAID's appliances) are otherwise flat after the
+        # batch normalisation (3-fold CV on its training split: 0.60
+        # against 0.28).
+        conv_branch = [InstanceNorm()]
         channels = input_size
         for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
             conv_branch += [

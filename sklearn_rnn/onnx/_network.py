@@ -18,6 +18,7 @@ from ..nn.layers import (
     Downsample,
     Dropout,
     Embedding,
+    InstanceNorm,
     LastStatePooling,
     MaxPooling,
     MeanPooling,
@@ -142,6 +143,33 @@ def _batch_norm(graph, layer, sequence):
     return Sequence(values, sequence.width, sequence.mask, pooled=sequence.pooled)
 
 
+def _instance_norm(graph, layer, sequence):
+    # Each sequence's channels over its valid steps: (x - mean) / sqrt(var + eps),
+    # padding steps 0, as the layer computes it.
+    x = sequence.values
+    if sequence.mask is None:
+        mean = graph.reduce("ReduceMean", x, 0, keepdims=1)
+        centred = graph.op("Sub", x, mean)
+        var = graph.reduce(
+            "ReduceMean", graph.op("Mul", centred, centred), 0, keepdims=1
+        )
+    else:
+        valid = _valid(graph, sequence)
+        count = graph.reduce("ReduceSum", valid, 0, keepdims=1)
+        count = graph.op("Max", count, graph.const(1.0))
+        total = graph.reduce("ReduceSum", graph.op("Mul", x, valid), 0, keepdims=1)
+        centred = graph.op(
+            "Mul", graph.op("Sub", x, graph.op("Div", total, count)), valid
+        )
+        squares = graph.reduce(
+            "ReduceSum", graph.op("Mul", centred, centred), 0, keepdims=1
+        )
+        var = graph.op("Div", squares, count)
+    std = graph.op("Sqrt", graph.op("Add", var, graph.const(layer.eps)))
+    values = graph.op("Div", centred, std)
+    return Sequence(values, sequence.width, sequence.mask, pooled=sequence.pooled)
+
+
 def _parallel(graph, layer, sequence):
     outputs = [
         convert_layers(graph, branch, sequence) for branch in layer.branches.values()
@@ -233,5 +261,6 @@ CONVERTERS = [
     (Activation, _activation),
     (Conv1D, _conv),
     (BatchNorm, _batch_norm),
+    (InstanceNorm, _instance_norm),
     (Parallel, _parallel),
 ]

@@ -1,10 +1,10 @@
 """Write model files of format 2 (positional weight names) with the code that
 wrote them, for ``tests/test_persistence_format2.py``.
 
-Run once with a checkout of sklearn_rnn that writes format 2 (commit fa4093f,
-the main branch before weights were named by role) first on the path::
+Run once with a checkout of sklearn_rnn that writes format 2 (commit e1f6940,
+the last released main before weights were named by role) first on the path::
 
-    git archive fa4093f | tar -x -C /tmp/format2
+    git archive e1f6940 | tar -x -C /tmp/format2
     PYTHONPATH=/tmp/format2 python tests/data/make_format2_models.py
 
 It writes ``format2_<name>.npz`` (the model files, each a few kB) and
@@ -55,13 +55,11 @@ def models():
             ids,
             classes,
         ),
-        "rnn_conv_downsample_rmsprop": (
+        "rnn_dense_rmsprop": (
             ScratchRNNRegressor(
                 cell="rnn",
                 hidden_size=3,
-                conv_filters=(4, 2),
-                conv_kernel_sizes=(3, 2),
-                downsample=2,
+                dense_layers=(4,),
                 solver="rmsprop",
                 **fast,
             ),

@@ -4,8 +4,8 @@ Run once (needs torch, the ``benchmarks`` extra):
 ``python tests/data/make_torch_twin_fixture.py`` writes ``torch_twins.npz``,
 which ``tests/test_torch_names.py`` reads without torch.  Each twin is built
 from ``nn.Embedding``, ``nn.RNN``/``nn.GRU``/``nn.LSTM`` (stacked,
-bidirectional), ``nn.Conv1d`` + ``nn.BatchNorm1d`` (eval mode, random running
-statistics) + ReLU, and ``nn.Linear`` modules with random weights (biases
+bidirectional), ``instance_norm`` then ``nn.Conv1d`` + ``nn.BatchNorm1d`` (eval
+mode, random running statistics) + ReLU, and ``nn.Linear`` modules with random weights (biases
 included), under the module names of ``sklearn_rnn.nn.naming``; it reads a
 float64 input of T=6 steps and N=3 sequences and gives its logits.  Recorded
 per twin: the arguments of our ``build_network`` (JSON), the input, the
@@ -92,7 +92,8 @@ class Twin(torch.nn.Module):
         else:
             out = states[-1]
         if len(self.conv):
-            y = x.permute(1, 2, 0)  # (N, C, T)
+            # the branch reads each series standardised over its steps
+            y = torch.nn.functional.instance_norm(x.permute(1, 2, 0))  # (N, C, T)
             for conv in self.conv:
                 y = torch.relu(conv.norm(conv(y)))
             out = torch.cat([out, y.mean(-1)], dim=-1)
