@@ -4,12 +4,13 @@ Run once (needs torch, the ``benchmarks`` extra):
 ``python tests/data/make_torch_twin_fixture.py`` writes ``torch_twins.npz``,
 which ``tests/test_torch_names.py`` reads without torch.  Each twin is built
 from ``nn.Embedding``, ``nn.RNN``/``nn.GRU``/``nn.LSTM`` (stacked,
-bidirectional), ``instance_norm`` then ``nn.Conv1d`` + ``nn.BatchNorm1d`` (eval
-mode, random running statistics) + ReLU, and ``nn.Linear`` modules with random weights (biases
-included), under the module names of ``sklearn_rnn.nn.naming``; it reads a
-float64 input of T=6 steps and N=3 sequences and gives its logits.  Recorded
-per twin: the arguments of our ``build_network`` (JSON), the input, the
-logits and every entry of the state dict (``num_batches_tracked`` aside).
+bidirectional), ``instance_norm`` then ``nn.Conv1d`` + ``nn.BatchNorm1d``
+(eval mode, random running statistics) + ReLU, and ``nn.Linear`` modules
+with random weights (biases included), under the module names of
+``sklearn_rnn.nn.naming``; it reads a float64 input of T=6 steps and N=3
+sequences and gives its logits.  Recorded per twin: the arguments of our
+``build_network`` (JSON), the input, the logits and every entry of the state
+dict (``num_batches_tracked`` aside).
 """
 
 import json
