@@ -169,32 +169,48 @@ def jobs(kinds, datasets, seeds, params, n_folds):
                     yield kind, name, seed, params
 
 
+def _cells(rows):
+    """``score | fit s | epochs`` of one estimator's rows (a seed, or all)."""
+    if not rows:
+        return ["", "", ""]
+    scores = np.array([r["score"] for r in rows])
+    seconds = [r["seconds"] for r in rows if "seconds" in r]
+    epochs = [r["epochs"] for r in rows if "epochs" in r]
+    score = (
+        f"{scores[0]:.3f}"
+        if len(rows) == 1
+        else (f"{scores.mean():.3f} ± {scores.std():.3f}")
+    )
+    return [
+        score,
+        f"{np.median(seconds):.1f}" if seconds else "-",
+        f"{np.median(epochs):.0f}" if epochs else "-",
+    ]
+
+
 def summary(results, kinds):
-    """Markdown: per data set, mean score and median seconds/epochs of each kind."""
+    """Markdown: a row per data set and seed, then the data set's mean score
+    (± standard deviation over the seeds) and median seconds and epochs."""
     lines = [
-        "| data set | metric | "
+        "| data set | seed | metric | "
         + " | ".join(f"{k} score | {k} fit s | {k} epochs" for k in kinds)
         + " |",
-        "| --- | --- |" + " ---: | ---: | ---: |" * len(kinds),
+        "| --- | --- | --- |" + " ---: | ---: | ---: |" * len(kinds),
     ]
     names = dict.fromkeys(r["data set"] for r in results)
     for name in names:
-        cells = []
-        for kind in kinds:
-            rows = [r for r in results if r["data set"] == name and r["kind"] == kind]
-            if not rows:
-                cells += ["", "", ""]
-                continue
-            scores = np.array([r["score"] for r in rows])
-            seconds = [r["seconds"] for r in rows if "seconds" in r]
-            epochs = [r["epochs"] for r in rows if "epochs" in r]
-            cells += [
-                f"{scores.mean():.3f} ± {scores.std():.3f}",
-                f"{np.median(seconds):.1f}" if seconds else "-",
-                f"{np.median(epochs):.0f}" if epochs else "-",
-            ]
         metric = "RMSE" if name in REGRESSION else "accuracy"
-        lines.append(f"| {name} | {metric} | " + " | ".join(cells) + " |")
+        mine = [r for r in results if r["data set"] == name]
+        seeds = sorted({r["seed"] for r in mine})
+        for seed in [*seeds, "mean"]:
+            cells = []
+            for kind in kinds:
+                rows = [r for r in mine if r["kind"] == kind]
+                if seed != "mean":
+                    rows = [r for r in rows if r["seed"] == seed]
+                cells += _cells(rows)
+            label = f"**{name}**" if seed == "mean" else name
+            lines.append(f"| {label} | {seed} | {metric} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

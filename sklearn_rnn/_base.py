@@ -19,6 +19,7 @@ from ._params import (
     architecture,
     check_embeddings,
     check_layer_sizes,
+    resolved_conv_filters,
 )
 from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
 from ._text_values import check_not_text
@@ -315,9 +316,13 @@ class BaseScratchRNN(
             dense_layers=tuple(self.dense_layers),
             vocab_size=self.vocab_size_,
             embedding_dim=self.embedding_dim,
-            conv_filters=tuple(self.conv_filters),
+            conv_filters=self._conv_filters(),
             conv_kernel_sizes=tuple(self.conv_kernel_sizes),
         )
+
+    def _conv_filters(self):
+        """The convolutional branch's filter counts (``"auto"`` resolved)."""
+        return resolved_conv_filters(self.get_params(deep=False))
 
     def _build(self, n_outputs, loss, rng):
         """A new network and optimizer for the current hyperparameters."""

@@ -246,7 +246,7 @@ class ModelFileReader:
             est.n_step_features_, n_outputs, **est._weight_shapes()
         )
         copies = 1 + len(OPTIMIZERS[solver].slots)
-        count = count * copies + count_buffers(est.conv_filters)
+        count = count * copies + count_buffers(est._conv_filters())
         needed = count * np.dtype(est.dtype_).itemsize
         if needed > self.file_size:
             raise ValueError(

@@ -33,7 +33,7 @@ PARAMETER_CONSTRAINTS = {
     "pooling": [StrOptions(set(POOLINGS))],
     "return_sequences": ["boolean"],
     "dense_layers": [tuple, list],
-    "conv_filters": [tuple, list],
+    "conv_filters": [StrOptions({"auto"}), tuple, list],
     "conv_kernel_sizes": [tuple, list],
     "downsample": [StrOptions({"auto"}), Number(Integral, 1, None, closed="left")],
     "dense_activation": [StrOptions(set(ACTIVATIONS))],
@@ -141,11 +141,36 @@ SIZE_TUPLES = {
 }
 
 
+#: ``conv_filters="auto"`` for dense input (token ids get no branch).
+AUTO_CONV_FILTERS = (32, 64, 32)
+
+
+def resolved_conv_filters(params):
+    """The filter counts ``params`` build: ``"auto"`` is
+    :data:`AUTO_CONV_FILTERS` for dense input and () for token ids
+    (``embedding_dim`` set), a convolution over thousands of token steps
+    being a text model of its own.
+
+    Examples
+    --------
+    >>> resolved_conv_filters({"conv_filters": "auto", "embedding_dim": None})
+    (32, 64, 32)
+    >>> resolved_conv_filters({"conv_filters": "auto", "embedding_dim": 8})
+    ()
+    """
+    filters = params["conv_filters"]
+    if isinstance(filters, str):  # "auto"
+        return () if params["embedding_dim"] is not None else AUTO_CONV_FILTERS
+    return tuple(int(units) for units in filters)
+
+
 def check_layer_sizes(params):
     """Raise a ValueError naming the parameter unless every tuple of layer
     sizes in ``params`` holds positive ints, and the convolutions have one
     kernel size per filter count."""
     for name, meaning in SIZE_TUPLES.items():
+        if isinstance(params[name], str):  # conv_filters="auto"
+            continue
         for units in params[name]:
             if (
                 isinstance(units, (bool, np.bool_))
@@ -156,11 +181,12 @@ def check_layer_sizes(params):
                     f"{name} must hold positive integers ({meaning}); got "
                     f"{units!r} in {tuple(params[name])!r}."
                 )
-    if len(params["conv_filters"]) != len(params["conv_kernel_sizes"]):
+    filters = resolved_conv_filters(params)
+    if filters and len(filters) != len(params["conv_kernel_sizes"]):
         raise ValueError(
             "conv_kernel_sizes must give one kernel size per entry of conv_filters; "
             f"got {len(params['conv_kernel_sizes'])} kernel sizes for "
-            f"{len(params['conv_filters'])} filter counts."
+            f"{len(filters)} filter counts {filters}."
         )
 
 
@@ -212,7 +238,8 @@ def architecture(params):
     """The network-shaping part of ``params`` (a ``get_params()`` dict)."""
     shape = {name: params[name] for name in ARCHITECTURE_PARAMS}
     for name in SIZE_TUPLES:
-        shape[name] = tuple(int(units) for units in shape[name])
+        if not isinstance(shape[name], str):  # conv_filters="auto" stays
+            shape[name] = tuple(int(units) for units in shape[name])
     shape["dtype"] = (
         params["dtype"]
         if isinstance(params["dtype"], str)

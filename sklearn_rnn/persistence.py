@@ -189,7 +189,8 @@ def _storable_params(estimator):
     seed = params["random_state"]
     params["random_state"] = int(seed) if isinstance(seed, Integral) else None
     for name in SIZE_TUPLES:
-        params[name] = [int(units) for units in params[name]]
+        if not isinstance(params[name], str):  # conv_filters="auto" stays
+            params[name] = [int(units) for units in params[name]]
     if isinstance(params.get("class_weight"), dict):  # JSON keys would become str
         params["class_weight"] = [
             [_plain_value(label), _plain_value(weight)]

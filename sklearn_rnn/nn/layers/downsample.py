@@ -35,14 +35,20 @@ class Downsample(Layer):
     array([1.5, 3.5, 0. ])
     """
 
-    _caches = ("_order", "_weights", "_shape")
+    _caches = ("_order", "_weights", "_shape", "_argmax")
 
-    def __init__(self, factor):
+    def __init__(self, factor, statistic="mean"):
         super().__init__()
-        self.factor = factor
+        if statistic not in ("mean", "max", "min"):
+            raise ValueError(
+                f"statistic must be 'mean', 'max' or 'min'; got {statistic!r}."
+            )
+        self.factor, self.statistic = factor, statistic
 
     def __repr__(self):
-        return f"Downsample({self.factor})"
+        if self.statistic == "mean":
+            return f"Downsample({self.factor})"
+        return f"Downsample({self.factor}, statistic={self.statistic!r})"
 
     def _windows(self, mask, T, N):
         """``order`` (T, N): the steps gathered valid first; ``weights`` (T, N):
@@ -68,9 +74,17 @@ class Downsample(Layer):
         order, weights, _ = self._windows(mask, T, N)
         gathered = x if order is None else np.take_along_axis(x, order[:, :, None], 0)
         weights = weights.astype(x.dtype)
-        out = _window_sums(gathered * weights[:, :, None], self.factor)
+        if self.statistic == "max":
+            out, argmax = _window_max(gathered, weights > 0, self.factor)
+        elif self.statistic == "min":  # min(x) = -max(-x)
+            out, argmax = _window_max(-gathered, weights > 0, self.factor)
+            out = np.negative(out, out=out)
+        else:
+            out = _window_sums(gathered * weights[:, :, None], self.factor)
+            argmax = None
         if training:  # inference keeps nothing on the layer (thread safety)
             self._order, self._weights, self._shape = order, weights, x.shape
+            self._argmax = argmax
         return out
 
     def backward(self, dout):
@@ -79,9 +93,15 @@ class Downsample(Layer):
         if not self.input_grad:
             return None
         T = self._shape[0]
-        # Each gathered step receives its window's gradient times its share.
-        d_gathered = np.repeat(dout, self.factor, axis=0)[:T]
-        d_gathered *= self._weights[:, :, None]
+        if self.statistic != "mean":  # the window's gradient to its extremum
+            W, N, D = dout.shape
+            d_windows = np.zeros((W, self.factor, N, D), dout.dtype)
+            np.put_along_axis(d_windows, self._argmax[:, None], dout[:, None], 1)
+            d_gathered = d_windows.reshape(W * self.factor, N, D)[:T]
+            d_gathered *= (self._weights > 0)[:, :, None]
+        else:  # each gathered step receives its window's gradient times its share
+            d_gathered = np.repeat(dout, self.factor, axis=0)[:T]
+            d_gathered *= self._weights[:, :, None]
         if self._order is None:
             return d_gathered
         dx = np.empty_like(d_gathered)
@@ -106,3 +126,18 @@ def _window_sums(x, factor):
         padded = np.zeros((windows * factor,) + x.shape[1:], dtype=x.dtype)
         padded[:T] = x
     return padded.reshape(windows, factor, *x.shape[1:]).sum(axis=1)
+
+
+def _window_max(x, valid, factor):
+    """Maxima of consecutive blocks of ``factor`` steps of ``x`` (T, N, D) over
+    its ``valid`` (T, N) steps (0 for a block without one), and their
+    positions in the block."""
+    T, N, D = x.shape
+    windows = -(-T // factor)
+    padded = np.full((windows * factor, N, D), -np.inf, dtype=x.dtype)
+    padded[:T] = np.where(valid[:, :, None], x, -np.inf)
+    blocks = padded.reshape(windows, factor, N, D)
+    argmax = blocks.argmax(axis=1)  # (W, N, D)
+    out = np.take_along_axis(blocks, argmax[:, None], 1)[:, 0]
+    out[np.isneginf(out)] = 0.0
+    return out, argmax

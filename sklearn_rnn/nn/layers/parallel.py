@@ -50,6 +50,7 @@ class Parallel(Layer):
         self.buffers = [b for layer in every for b in layer.buffers]
         self.param_names, self.buffer_names = map(tuple, role_names(every))
         self._widths = None
+        self.input_grad = True
 
     def __repr__(self):
         return (
@@ -63,12 +64,14 @@ class Parallel(Layer):
 
     @property
     def input_grad(self):
-        return next(iter(self.branches.values()))[0].input_grad
+        return self._input_grad
 
     @input_grad.setter
     def input_grad(self, value):
+        self._input_grad = value
         for layers in self.branches.values():
-            layers[0].input_grad = value
+            if layers:  # an empty branch passes its input through
+                layers[0].input_grad = value
 
     def sublayers(self):
         return [layer for layers in self.branches.values() for layer in layers]
@@ -82,13 +85,15 @@ class Parallel(Layer):
         return np.concatenate(outputs, axis=-1)
 
     def backward(self, dout):
+        if not self.input_grad and not self.params:
+            return None
         splits = np.cumsum(self._widths)[:-1]
         dx = None
         for layers, d in zip(self.branches.values(), np.split(dout, splits, axis=-1)):
             d_branch = backward_layers(layers, np.ascontiguousarray(d))
-            if d_branch is not None:
+            if d_branch is not None and self.input_grad:
                 dx = d_branch if dx is None else dx + d_branch
-        return dx
+        return dx if self.input_grad else None
 
     def output_mask(self, mask):
         """The mask of the first branch's output (all branches agree)."""
