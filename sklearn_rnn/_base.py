@@ -318,6 +318,7 @@ class BaseScratchRNN(
             embedding_dim=self.embedding_dim,
             conv_filters=self._conv_filters(),
             conv_kernel_sizes=tuple(self.conv_kernel_sizes),
+            downsample=self.downsample_,
         )
 
     def _conv_filters(self):
@@ -337,7 +338,6 @@ class BaseScratchRNN(
             pooling=self.pooling,
             return_sequences=self.return_sequences,
             dense_activation=self.dense_activation,
-            downsample=self.downsample_,
             dropout=self.dropout,
             bptt_truncate=self.bptt_truncate,
             embeddings=self.embeddings,

@@ -245,6 +245,7 @@ def test_count_parameters_is_the_size_of_the_built_network(
                 "embedding_dim",
                 "conv_filters",
                 "conv_kernel_sizes",
+                "downsample",
             )
         },
     )

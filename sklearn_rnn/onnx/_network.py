@@ -218,12 +218,6 @@ def _downsample(graph, layer, sequence):
         graph.const(f, np.int64),
     )
     valid = graph.op("Less", time, lengths)
-    share = graph.op(
-        "Div",
-        graph.cast(valid, TensorProto.FLOAT),
-        graph.cast(graph.op("Max", sizes, graph.const(1, np.int64)), TensorProto.FLOAT),
-    )
-    x = graph.op("Mul", x, graph.unsqueeze(share, 2))
     shape = graph.op(
         "Concat",
         windows,
@@ -231,7 +225,23 @@ def _downsample(graph, layer, sequence):
         graph.slice(graph.op("Shape", x), 1, 3, 0),
         axis=0,
     )
-    values = graph.reduce("ReduceSum", graph.op("Reshape", x, shape), 1)
+    if layer.statistic == "mean":
+        share = graph.op(
+            "Div",
+            graph.cast(valid, TensorProto.FLOAT),
+            graph.cast(
+                graph.op("Max", sizes, graph.const(1, np.int64)), TensorProto.FLOAT
+            ),
+        )
+        x = graph.op("Mul", x, graph.unsqueeze(share, 2))
+        values = graph.reduce("ReduceSum", graph.op("Reshape", x, shape), 1)
+    else:  # the extremum of the window's valid steps (0 for an empty window)
+        bound = -np.inf if layer.statistic == "max" else np.inf
+        x = graph.op("Where", graph.unsqueeze(valid, 2), x, graph.const(bound))
+        reduce = "ReduceMax" if layer.statistic == "max" else "ReduceMin"
+        values = graph.reduce(reduce, graph.op("Reshape", x, shape), 1)
+        empty = graph.op("Equal", values, graph.const(bound))
+        values = graph.op("Where", empty, graph.const(0.0), values)
     mask = None
     if sequence.mask is not None:  # the windows that hold valid steps
         used = graph.op(

@@ -4,9 +4,9 @@ Run once (needs torch, the ``benchmarks`` extra):
 ``python tests/data/make_torch_twin_fixture.py`` writes ``torch_twins.npz``,
 which ``tests/test_torch_names.py`` reads without torch.  Each twin is built
 from ``nn.Embedding``, ``nn.RNN``/``nn.GRU``/``nn.LSTM`` (stacked,
-bidirectional), ``instance_norm`` then ``nn.Conv1d`` + ``nn.BatchNorm1d``
-(eval mode, random running statistics) + ReLU, and ``nn.Linear`` modules
-with random weights (biases included), under the module names of
+bidirectional), the input beside its ``instance_norm``, then ``nn.Conv1d`` +
+``nn.BatchNorm1d`` (eval mode, random running statistics) + ReLU, and
+``nn.Linear`` modules with random weights (biases included), under the module names of
 ``sklearn_rnn.nn.naming``; it reads a float64 input of T=6 steps and N=3
 sequences and gives its logits.  Recorded per twin: the arguments of our
 ``build_network`` (JSON), the input, the logits and every entry of the state
@@ -63,7 +63,7 @@ class Twin(torch.nn.Module):
         )
         width = spec["hidden_size"] * (2 if spec.get("bidirectional") else 1)
         self.conv = torch.nn.ModuleList()
-        channels = size
+        channels = 2 * size  # the series and its shape
         for filters, kernel in zip(
             spec.get("conv_filters", ()), spec.get("conv_kernel_sizes", ())
         ):
@@ -93,8 +93,9 @@ class Twin(torch.nn.Module):
         else:
             out = states[-1]
         if len(self.conv):
-            # the branch reads each series standardised over its steps
-            y = torch.nn.functional.instance_norm(x.permute(1, 2, 0))  # (N, C, T)
+            # the branch reads each series as it is and standardised
+            y = x.permute(1, 2, 0)  # (N, C, T)
+            y = torch.cat([y, torch.nn.functional.instance_norm(y)], dim=1)
             for conv in self.conv:
                 y = torch.relu(conv.norm(conv(y)))
             out = torch.cat([out, y.mean(-1)], dim=-1)
