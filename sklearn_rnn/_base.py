@@ -23,7 +23,7 @@ from ._params import (
 )
 from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
 from ._text_values import check_not_text
-from ._training import normalized_sample_weight
+from ._training import BatchLossMixin, normalized_sample_weight
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
@@ -38,6 +38,7 @@ class BaseScratchRNN(
     InputScalingMixin,
     DownsamplingMixin,
     SequenceInputMixin,
+    BatchLossMixin,
     EpochLoopMixin,
     InferenceMixin,
     CallbackSupportMixin,
@@ -358,6 +359,8 @@ class BaseScratchRNN(
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
+        self.batch_loss_curve_ = []
+        self.batches_per_epoch_ = []
         self.best_loss_ = np.inf
         self._no_improvement_count = 0
         self._learning_rate_scale = 1.0
