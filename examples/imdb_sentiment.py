@@ -1,4 +1,5 @@
 """IMDB sentiment: ``Pipeline([SequenceVectorizer, ScratchRNNClassifier])``.
+=========================================================================
 
 The package's main job: the 25,000 labelled training reviews of the Large Movie
 Review Dataset (Maas et al., ACL 2011) train a from-scratch NumPy RNN, which is
@@ -33,6 +34,13 @@ Run (the README's main command)::
         SKLEARN_RNN_DATA=../shared/data python examples/imdb_sentiment.py
 
 ``--train-size 2000 --test-size 2000`` gives a quick smoke run.
+
+Not run when these pages are built (about 3 minutes). Measured on a 2-core
+Intel Xeon (AVX-512), 2026-12-02, full official split, ``--random-state
+0|1|2``: test accuracy 0.9015, 0.8993 and 0.9006 (mean 0.9005); tf-idf
+1-2-grams + ``LogisticRegression()`` 0.8867 (``C=10``: 0.9012); training
+110-112 s; prediction of the 25,000 test reviews 18-19 s; peak memory 1.9
+GB. The whole table and how the settings were chosen: :ref:`bench_imdb`.
 """
 
 import argparse

@@ -231,7 +231,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         ``X``.
     n_step_features_ : int
         Features per time step.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features_in,)
         Names of the columns of a DataFrame ``X`` whose columns are all
         strings; defined only then.
 

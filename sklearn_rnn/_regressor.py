@@ -193,9 +193,9 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
     ----------
     n_outputs_ : int
         Number of regression targets.
-    y_mean_ : ndarray of shape (n_outputs_,)
+    y_mean_ : ndarray of shape (n_outputs,)
         Mean of each target (0 with ``scale_target=False``).
-    y_scale_ : ndarray of shape (n_outputs_,)
+    y_scale_ : ndarray of shape (n_outputs,)
         Standard deviation of each target (1 where it is 0, or with
         ``scale_target=False``).
     dtype_ : str
@@ -234,7 +234,7 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
         ``X``.
     n_step_features_ : int
         Features per time step.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features_in,)
         Names of the columns of a DataFrame ``X`` whose columns are all
         strings; defined only then.
 
