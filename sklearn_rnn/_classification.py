@@ -43,18 +43,21 @@ class RecurrentClassifierBase(ClassifierMixin, ClassWeightMixin, BaseScratchRNN)
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features), \
-                (n_samples, n_timesteps), or list of arrays
-            Sequences (see the README's input rules).
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Labels, or a label indicator matrix for multilabel problems; per
             time step (n_samples, n_timesteps) with ``return_sequences``.
         sample_weight : array-like of shape (n_samples,), default=None
-            Multiplied by the weight of each sample's class (``class_weight``).
+            Weight of each sequence, multiplied by the weight of its class
+            (``class_weight``); None weighs every sequence 1.
 
         Returns
         -------
-        self
+        self : object
+            The fitted estimator.
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
@@ -66,13 +69,22 @@ class RecurrentClassifierBase(ClassifierMixin, ClassWeightMixin, BaseScratchRNN)
 
         Parameters
         ----------
-        X, y, sample_weight : see :meth:`fit`.
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, as for :meth:`fit`.
         classes : array-like of shape (n_classes,), default=None
-            Every class of the problem; required on the first call.
+            Every class of the problem; required on the first call (but for
+            multilabel ``y``), and equal to the first call's on later ones.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence, as for :meth:`fit`.
 
         Returns
         -------
-        self
+        self : object
+            The estimator, one epoch further.
         """
         if classes is not None:
             check_label_types(classes, name="classes")
@@ -204,15 +216,20 @@ class RecurrentClassifierBase(ClassifierMixin, ClassWeightMixin, BaseScratchRNN)
 
     @reads_committed_state
     def predict(self, X):
-        """Predicted labels of each sequence (or each step with ``return_sequences``).
+        """Predict the label of each sequence (or each step with ``return_sequences``).
 
         Parameters
         ----------
-        X : array-like or list of arrays, see :meth:`fit`
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
 
         Returns
         -------
-        ndarray of shape (n_samples,), (n_samples, n_labels) or (n_samples, n_timesteps)
+        y : ndarray of shape (n_samples,), (n_samples, n_labels) or \
+                (n_samples, n_timesteps)
+            The predicted labels (a 0/1 indicator for multilabel problems).
         """
         indices = self._proba_to_indices(self._network_output(X))
         if self._label_binarizer.y_type_ == "multilabel-indicator":
@@ -221,15 +238,18 @@ class RecurrentClassifierBase(ClassifierMixin, ClassWeightMixin, BaseScratchRNN)
 
     @reads_committed_state
     def predict_proba(self, X):
-        """Class probabilities.
+        """Predict the probability of each class.
 
         Parameters
         ----------
-        X : array-like or list of arrays, see :meth:`fit`
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes)
+        proba : ndarray of shape (n_samples, n_classes)
             Or (n_samples, n_timesteps, n_classes) with ``return_sequences``;
             for multilabel problems, the probability of each label.
         """
@@ -240,32 +260,42 @@ class RecurrentClassifierBase(ClassifierMixin, ClassWeightMixin, BaseScratchRNN)
 
     @reads_committed_state
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
+        """Predict the logarithm of each class's probability.
 
         Parameters
         ----------
-        X : array-like or list of arrays, see :meth:`fit`
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
 
         Returns
         -------
-        ndarray, shaped like :meth:`predict_proba`
+        log_proba : ndarray
+            The logarithm of :meth:`predict_proba`, shaped like it.
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     @reads_committed_state
     def score(self, X, y, sample_weight=None):
-        """Mean accuracy (over valid time steps with ``return_sequences``).
+        """Return the mean accuracy (over valid steps with ``return_sequences``).
 
         Parameters
         ----------
-        X : array-like or list of arrays
-        y : array-like
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels (per step with ``return_sequences``).
         sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence; None weighs every sequence 1.
 
         Returns
         -------
-        float
+        score : float
+            The accuracy of :meth:`predict` on ``X``.
         """
         check_is_fitted(self, "network_")
         if not self._architecture["return_sequences"]:

@@ -44,15 +44,19 @@ class RecurrentRegressorBase(RegressorMixin, BaseScratchRNN):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features), \
-                (n_samples, n_timesteps), or list of arrays
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Per time step with ``return_sequences``.
+            Targets; per time step with ``return_sequences``.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence; None weighs every sequence 1.
 
         Returns
         -------
-        self
+        self : object
+            The fitted estimator.
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
@@ -64,11 +68,19 @@ class RecurrentRegressorBase(RegressorMixin, BaseScratchRNN):
 
         Parameters
         ----------
-        X, y, sample_weight : see :meth:`fit`.
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, as for :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence, as for :meth:`fit`.
 
         Returns
         -------
-        self
+        self : object
+            The estimator, one epoch further.
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -157,15 +169,18 @@ class RecurrentRegressorBase(RegressorMixin, BaseScratchRNN):
 
     @reads_committed_state
     def predict(self, X):
-        """Predicted targets.
+        """Predict the targets of each sequence (or each step).
 
         Parameters
         ----------
-        X : array-like or list of arrays, see :meth:`fit`
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Or per time step, (n_samples, n_timesteps[, n_outputs]).
         """
         output = self._network_output(X).astype(np.float64)
@@ -182,17 +197,23 @@ class RecurrentRegressorBase(RegressorMixin, BaseScratchRNN):
 
     @reads_committed_state
     def score(self, X, y, sample_weight=None):
-        """R² of the predictions (over valid time steps with ``return_sequences``).
+        """Return the R² of the predictions (over the valid steps, if per step).
 
         Parameters
         ----------
-        X : array-like or list of arrays
-        y : array-like
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets (per step with ``return_sequences``).
         sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence; None weighs every sequence 1.
 
         Returns
         -------
-        float
+        score : float
+            The coefficient of determination of :meth:`predict` on ``X``.
         """
         check_is_fitted(self, "network_")
         if not self._architecture["return_sequences"]:
