@@ -6,6 +6,7 @@ import importlib
 import inspect
 
 import pytest
+from _docstring_gaps import KNOWN_GAPS
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
 
@@ -97,7 +98,17 @@ OBJECTS = sorted(public_objects(), key=lambda item: item[0])
 
 
 @pytest.mark.parametrize(
-    "name, obj, owner", OBJECTS, ids=[name for name, _, _ in OBJECTS]
+    "name, obj, owner",
+    [
+        pytest.param(
+            *item,
+            marks=pytest.mark.xfail(strict=True, reason="not documented yet")
+            if item[0] in KNOWN_GAPS
+            else (),
+        )
+        for item in OBJECTS
+    ],
+    ids=[name for name, _, _ in OBJECTS],
 )
 def test_docstring(name, obj, owner):
     result = numpydoc_validation.validate(documented_origin(name, obj, owner))
