@@ -26,7 +26,7 @@ then torch, then torch then ours, and the medians are over both rounds.
   the same weights and compares the loss, the probabilities and the gradients.
 
 The output is Markdown (machine header, tables) ready to paste into
-``benchmarks/README.md``; "other CPU" is the CPU time the rest of the machine
+``docs/benchmarks/engine.rst``; "other CPU" is the CPU time the rest of the machine
 used while a case ran (/proc/stat minus the worker's own), in cores.
 """
 
@@ -60,7 +60,7 @@ BUSY = 0.3
 
 
 def make_cases(cell, quick, only=None):
-    """The default cases of one cell (see ``benchmarks/README.md``)."""
+    """The default cases of one cell (see ``docs/benchmarks/engine.rst``)."""
 
     def case(kind, B, T, H, dtype="float32", vocab=0, init="ours"):
         return {

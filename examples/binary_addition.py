@@ -1,4 +1,5 @@
 """Binary addition with an RNN, and the course's hyperparameter study as a GridSearchCV.
+=====================================================================================
 
 An RNN reads two 8-bit numbers bit by bit, least significant bit first, and
 outputs the bits of their sum; it must learn to carry. The script

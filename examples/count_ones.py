@@ -1,4 +1,5 @@
 """Count the ones in a binary sequence with a linear RNN of one unit.
+==================================================================
 
 The course's task: ``h_t = w_h h_{t-1} + w_x x_t`` counts the ones exactly when
 ``w_h = 1`` and ``w_x = 1`` (in the output layer's units). Trained with

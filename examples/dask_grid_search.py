@@ -1,4 +1,5 @@
 """Grid search of a text RNN on a local dask cluster.
+==================================================
 
 Tunes a ``SequenceVectorizer -> ScratchRNNClassifier`` pipeline with
 ``GridSearchCV``; the fits run on a two-worker ``dask.distributed`` cluster
@@ -19,6 +20,9 @@ Run (about a minute on two cores)::
 
     pip install "sklearn_rnn[dask]"
     python examples/dask_grid_search.py
+
+Not run when these pages are built (it starts a local dask cluster; about a
+minute on two cores).
 """
 
 import functools

@@ -1,4 +1,5 @@
 """Forecast the airline passengers with sktime's ``make_reduction``: RNN vs linear.
+================================================================================
 
 The monthly airline passengers, 1949-1960: each forecaster is fitted on all
 but the last 36 months and forecasts those 36 (recursively, one month at a
@@ -22,6 +23,9 @@ outside scaling; the linear model is unaffected by either.
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/forecasting_airline.py``
 (the series is read from ``$SKLEARN_RNN_DATA/ucr/Airline.csv``; without that
 file, from the copy bundled with sktime).
+
+Not run when these pages are built (it needs sktime and takes about 15 s).
+The measured MAPEs, with their date and machine: :ref:`bench_time_series`.
 """
 
 import argparse

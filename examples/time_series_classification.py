@@ -1,4 +1,5 @@
 """Time-series classification on four UCR/UEA data sets: an RNN against a flat MLP.
+================================================================================
 
 ``ScratchRNNClassifier()`` with its defaults reads each series as a sequence
 (channels last, ``(n_series, n_timesteps, n_channels)``, as ``fetch_ucr``
@@ -11,6 +12,9 @@ both), and the median fit seconds and epochs.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_classification.py``
 (the ``.ts`` files are looked for in ``$SKLEARN_RNN_DATA/ucr``, else downloaded).
+
+Not run when these pages are built (43 s, and it reads the UCR files).
+The measured table, with its date and machine: :ref:`bench_time_series`.
 """
 
 import argparse

@@ -1,4 +1,5 @@
 """A tuning recipe for UCR/UEA classification: GridSearchCV on the train split only.
+=================================================================================
 
 For each data set and seed, ``GridSearchCV`` chooses, by stratified 3-fold
 cross-validation on the official *training* series alone, whether the GRU
@@ -13,6 +14,9 @@ Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_recipe.py``
 (41 minutes for the four sets and three seeds on a busy 2-core machine;
 ``--datasets GunPoint --seeds 0`` for
 one cell of the table).
+
+Not run when these pages are built (about 40 minutes). The measured
+table, with its date and machine: :ref:`bench_time_series`.
 """
 
 import argparse

@@ -23,7 +23,7 @@ from ._params import (
 )
 from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
 from ._text_values import check_not_text
-from ._training import normalized_sample_weight
+from ._training import BatchLossMixin, normalized_sample_weight
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
@@ -38,6 +38,7 @@ class BaseScratchRNN(
     InputScalingMixin,
     DownsamplingMixin,
     SequenceInputMixin,
+    BatchLossMixin,
     EpochLoopMixin,
     InferenceMixin,
     CallbackSupportMixin,
@@ -77,6 +78,11 @@ class BaseScratchRNN(
     ``_fitted_scalars``, ``_fitted_arrays``
         The fitted state (see :mod:`sklearn_rnn._state`), extended with the
         subclass's own attributes.
+
+    The public classes (``ScratchRNNClassifier``, ``ScratchRNNRegressor``)
+    spell out their ``__init__``, defaults included, and pass every shared
+    hyperparameter to this one, as scikit-learn's ``MLPClassifier`` does with
+    ``BaseMultilayerPerceptron``: this ``__init__`` has no defaults.
     """
 
     _parameter_constraints = PARAMETER_CONSTRAINTS
@@ -87,52 +93,52 @@ class BaseScratchRNN(
 
     def __init__(
         self,
-        hidden_size=64,
+        hidden_size,
         *,
-        cell="gru",
-        num_layers=1,
-        bidirectional=False,
-        activation="tanh",
-        pooling="last",
-        return_sequences=False,
-        dense_layers=(),
-        dense_activation="relu",
-        conv_filters=(),
-        conv_kernel_sizes=(),
-        downsample=1,
-        dropout=0.0,
-        bptt_truncate=None,
-        embedding_dim=None,
-        vocab_size=None,
-        embeddings=None,
-        freeze_embeddings=False,
-        mask_value=None,
-        scale_input=True,
-        init="xavier",
-        recurrent_init="orthogonal",
-        solver="adam",
-        learning_rate="constant",
-        learning_rate_init=0.003,
-        learning_rate_decay=1.0,
-        momentum=0.9,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0,
-        clip_norm=5.0,
-        recurrent_max_norm=None,
-        batch_size=32,
-        max_iter=200,
-        shuffle=True,
-        tol=1e-4,
-        n_iter_no_change=30,
-        early_stopping=False,
-        validation_fraction=0.1,
-        random_state=None,
-        verbose=False,
-        warm_start=False,
-        dtype="auto",
-        data_format="channels_last",
+        cell,
+        num_layers,
+        bidirectional,
+        activation,
+        pooling,
+        return_sequences,
+        dense_layers,
+        dense_activation,
+        conv_filters,
+        conv_kernel_sizes,
+        downsample,
+        dropout,
+        bptt_truncate,
+        embedding_dim,
+        vocab_size,
+        embeddings,
+        freeze_embeddings,
+        mask_value,
+        scale_input,
+        init,
+        recurrent_init,
+        solver,
+        learning_rate,
+        learning_rate_init,
+        learning_rate_decay,
+        momentum,
+        beta_1,
+        beta_2,
+        epsilon,
+        alpha,
+        clip_norm,
+        recurrent_max_norm,
+        batch_size,
+        max_iter,
+        shuffle,
+        tol,
+        n_iter_no_change,
+        early_stopping,
+        validation_fraction,
+        random_state,
+        verbose,
+        warm_start,
+        dtype,
+        data_format,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -353,6 +359,8 @@ class BaseScratchRNN(
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
+        self.batch_loss_curve_ = []
+        self.batches_per_epoch_ = []
         self.best_loss_ = np.inf
         self._no_improvement_count = 0
         self._learning_rate_scale = 1.0

@@ -1,68 +1,260 @@
-"""ScratchRNNClassifier."""
+"""ScratchRNNClassifier: its hyperparameters and their documentation.
 
-import numpy as np
-from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+The fit and predict machinery is ``RecurrentClassifierBase`` (``_classification.py``).
+"""
 
-from ._base import BaseScratchRNN
-from ._callbacks import with_callbacks
-from ._class_weight import ClassWeightMixin
-from ._concurrency import reads_committed_state, trains_alone
-from ._params import (
-    CLASS_WEIGHT_DOC,
-    CLASSIFIER_CONSTRAINTS,
-    parameters_doc,
-    with_own_parameters,
-)
-from ._state import BASE_ARRAYS, BASE_SCALARS
-from ._targets import check_label_types, check_target_length, per_step_target
-from .nn.losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy
+from ._classification import RecurrentClassifierBase
+from ._params import CLASSIFIER_CONSTRAINTS
 from .persistence import register_model_class
 
 
 @register_model_class
-class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
-    """Recurrent neural network classifier trained by BPTT, in NumPy.
+class ScratchRNNClassifier(RecurrentClassifierBase):
+    """Recurrent neural network classifier trained by backpropagation through time.
 
     Reads each input sequence with one or more recurrent layers (Elman
-    SimpleRNN, GRU or LSTM cells), summarises it
-    (last state, mean or max over time), and classifies it with dense layers;
-    or, with ``return_sequences=True``, classifies every time step.
-    Binary and multilabel outputs use sigmoid units and binary
-    cross-entropy, multiclass outputs a softmax and cross-entropy.
+    SimpleRNN [1]_, GRU [2]_ or LSTM [3]_ cells, written in NumPy),
+    summarises it (last state, mean or max over the valid steps), and
+    classifies it with dense layers; or, with ``return_sequences=True``,
+    classifies every time step. Binary and multilabel outputs use sigmoid
+    units and binary cross-entropy, multiclass outputs a softmax and
+    cross-entropy. The network's shape is named as PyTorch's ``nn.RNN``
+    names it, training as :class:`~sklearn.neural_network.MLPClassifier`
+    names it.
 
-    <<PARAMETERS>>
+    Read more in the :ref:`User Guide <input_layouts>`.
+
+    Parameters
+    ----------
+    hidden_size : int, default=64
+        Number of recurrent units H of each recurrent layer (per direction).
+    cell : {"gru", "rnn", "lstm"}, default="gru"
+        The recurrent cell: "rnn" is the Elman SimpleRNN of the course
+        (``activation`` applies to it), "gru" and "lstm" are gated cells with
+        PyTorch's equations and gate order (:class:`~sklearn_rnn.nn.cells.GRUCell`,
+        :class:`~sklearn_rnn.nn.cells.LSTMCell`). The GRU's gates keep
+        gradients alive over long series where the Elman cell's vanish.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions and concatenate the two states.
+    activation : {"tanh", "sigmoid", "relu", "identity"}, default="tanh"
+        Activation f of ``cell="rnn"``, ``h_t = f(x_t Wx + h_{t-1} Wh + b)``;
+        the gated cells ignore it.
+    pooling : {"last", "mean", "max"}, default="last"
+        How the states are summarised for one prediction per sequence: the
+        last valid state, or the mean or maximum over the valid
+        (non-padding) steps. Ignored with ``return_sequences=True``.
+    return_sequences : bool, default=False
+        Many-to-many: one label per time step; ``y`` has shape
+        (n_samples, n_timesteps), or is a ragged list matching a ragged ``X``.
+    dense_layers : tuple of int, default=()
+        Sizes of hidden dense layers between the recurrent summary and the
+        output layer.
+    dense_activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
+        Activation of the hidden dense layers of ``dense_layers``.
+    conv_filters : tuple of int or "auto", default=()
+        Output channels of each convolution of a convolutional branch that
+        reads the input beside the recurrent layers, as GRU-FCN and LSTM-FCN
+        do [4]_: each series standardised over its own valid steps, then per
+        entry a ``Conv1D`` ("same" padding), batch normalisation and a ReLU,
+        then the mean over the valid steps, concatenated with the recurrent
+        summary. () has no branch; "auto" is (32, 64, 32) for dense input
+        and () for token ids.
+    conv_kernel_sizes : tuple of int, default=()
+        Kernel size (time steps) of each convolution, one per entry of
+        ``conv_filters``.
+    downsample : int or "auto", default=1
+        Read the mean of every ``downsample`` consecutive valid steps as one
+        step, so every layer reads (and costs) that many times fewer steps.
+        "auto" picks the smallest factor that reads the longest training
+        sequence in at most 128 steps (1 for token ids and with
+        ``return_sequences``); the factor used is ``downsample_``.
+    dropout : float in [0, 1), default=0.0
+        Dropout rate on the connections between layers, in training only.
+    bptt_truncate : int or None, default=None
+        Truncated backpropagation through time: gradients do not cross
+        windows of this many steps. None back-propagates through every step.
+    embedding_dim : int or None, default=None
+        If set, ``X`` holds integer token ids (2-D or ragged), read through
+        an embedding table of this width; id 0 is padding (masked), ids at or
+        beyond ``vocab_size_`` read the out-of-vocabulary row 1.
+    vocab_size : int or None, default=None
+        Rows of the embedding table. None uses the rows of ``embeddings`` if
+        given, else the largest id seen at fit + 1 (a table that would need
+        more than 1 GiB is refused: pass ``vocab_size``, e.g. a vectorizer's
+        ``n_tokens_``).
+    embeddings : array-like of shape (vocab_size, embedding_dim), default=None
+        Initial embedding table, row ``i`` for token id ``i`` (e.g. word
+        vectors from :func:`~sklearn_rnn.text.load_word_vectors`), as
+        PyTorch's ``nn.Embedding.from_pretrained``; None draws it at random.
+        Like ``init``, it initialises a new network only. Copied, never
+        modified.
+    freeze_embeddings : bool, default=False
+        Never train the embedding table (PyTorch's ``freeze=True``): it keeps
+        its initial values through ``fit``, warm starts and ``partial_fit``.
+    mask_value : float or None, default=None
+        Time steps whose features all equal this value are padding, as in
+        Keras' ``Masking`` layer: the recurrent state is carried through them
+        unchanged. None treats every step as data.
+    scale_input : bool, default=True
+        Standardise each input feature with its mean and standard deviation
+        over the valid steps of the first fit's sequences (``input_mean_``,
+        ``input_scale_``), as :class:`~sklearn_rnn.preprocessing.SequenceScaler`
+        would. Token ids are never scaled.
+    init : {"xavier", "he", "normal", "orthogonal"}, default="xavier"
+        Initializer of the input and dense kernels ("normal" is N(0, 0.01²)).
+    recurrent_init : {"orthogonal", "xavier", "he", "normal"}, \
+            default="orthogonal"
+        Initializer of the recurrent kernels.
+    solver : {"adam", "sgd", "momentum", "adagrad", "rmsprop", "rprop"}, \
+            default="adam"
+        The optimizer (:mod:`sklearn_rnn.nn.optimizers`); "rprop" always
+        trains on the full batch.
+    learning_rate : {"constant", "adaptive"}, default="constant"
+        "adaptive" divides the learning rate by 5 each time
+        ``n_iter_no_change`` epochs pass without a ``tol`` improvement, and
+        stops once it would fall below 1% of ``learning_rate_init``, as
+        scikit-learn's MLP does; "constant" stops at the first such plateau.
+        Either multiplies the schedule of ``learning_rate_decay``.
+    learning_rate_init : float, default=0.003
+        Step size of the first epoch.
+    learning_rate_decay : float in (0, 1], default=1.0
+        Epoch ``k`` (counted from 0 over warm starts and ``partial_fit``)
+        uses ``learning_rate_init * learning_rate_decay**k``, as PyTorch's
+        ``ExponentialLR``; 1.0 keeps it constant.
+    momentum : float in [0, 1), default=0.9
+        Momentum of ``solver="momentum"``.
+    beta_1 : float in [0, 1), default=0.9
+        Decay rate of Adam's first-moment estimates.
+    beta_2 : float in [0, 1), default=0.999
+        Decay rate of Adam's second-moment estimates.
+    epsilon : float, default=1e-8
+        Numerical stability term of Adam, AdaGrad and RMSprop.
+    alpha : float, default=0.0
+        L2 penalty ``0.5 * alpha * ||W||²`` on the recurrent, convolution
+        and dense weight matrices (not on biases nor the embedding table).
+    clip_norm : float or None, default=5.0
+        Rescale the gradient whenever its global norm exceeds this value.
+        None never clips.
+    recurrent_max_norm : float or None, default=None
+        After every update, rescale each recurrent kernel whose spectral norm
+        exceeds this value back to it (:mod:`sklearn_rnn.nn.constraints`).
+        1.0 keeps a linear recurrence (``activation="identity"``) from
+        exploding over long sequences.
+    batch_size : int or "auto", default=32
+        Mini-batch size (at most ``n_samples``); "auto" is
+        ``min(200, n_samples)``, as in ``MLPClassifier``.
+    max_iter : int, default=200
+        Maximum number of epochs of ``fit``.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch (sequences of different lengths are
+        then batched by similar length).
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or of the validation
+        score, with ``early_stopping``) that counts as one.
+    n_iter_no_change : int, default=30
+        Epochs without a ``tol`` improvement before training stops (or, with
+        ``learning_rate="adaptive"``, before the rate is divided).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified
+        with one label per sequence), stop when its accuracy stalls, and
+        restore the weights of the best epoch. Not used by ``partial_fit``.
+    validation_fraction : float in (0, 1), default=0.1
+        Fraction of the training data held out for ``early_stopping``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation, shuffling, dropout and the validation
+        split: two fits with the same seed are identical.
+    verbose : bool or int, default=False
+        Print one line per epoch (loss, validation score, seconds).
+    warm_start : bool, default=False
+        ``fit`` continues from the previous fit's weights and optimizer
+        state. If a hyperparameter that shapes the network changed since, a
+        new network is trained instead, with a warning.
+    dtype : {"auto", "float32", "float64"}, default="auto"
+        Precision of the weights and computations. "auto" follows ``X``:
+        float32 ``X`` trains in float32, any other numeric ``X`` in float64,
+        token ids in float32. The precision used is ``dtype_``.
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Which axis of 3-D ``X`` is time: "channels_last" reads (n_samples,
+        n_timesteps, n_features), "channels_first" (n_samples, n_features,
+        n_timesteps), sktime's numpy3D layout (items of a ragged list
+        likewise). 2-D ``X`` is univariate either way.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes: a dict ``{label: weight}`` (absent labels
+        weigh 1) or "balanced", ``n_samples / (n_classes * np.bincount(y))``,
+        as :func:`~sklearn.utils.class_weight.compute_class_weight` computes
+        them. A sample weighs its class's weight times its ``sample_weight``.
+        ``partial_fit`` computes "balanced" once, from its first call's
+        ``y``. Only for one label per sequence.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The class labels (for multilabel ``y``, the label indices).
     class_weight_ : ndarray of shape (n_classes,) or None
-        The weight of each class of ``classes_`` in training (see
-        ``class_weight``); None with ``class_weight=None``.
+        The weight of each class of ``classes_`` in training; None with
+        ``class_weight=None``.
     dtype_ : str
         The precision the network computes in, "float32" or "float64".
     vocab_size_ : int or None
         Rows of the embedding table (None without ``embedding_dim``).
-    network_ : sklearn_rnn.nn.network.Network
-        The trained layers.
+    downsample_ : int
+        The downsampling factor in use (``downsample``, "auto" resolved).
+    input_mean_ : ndarray of shape (n_step_features,) or None
+        Mean of each input feature (``scale_input``); None without scaling.
+    input_scale_ : ndarray of shape (n_step_features,) or None
+        Standard deviation of each input feature (1 where it is 0).
+    network_ : Network
+        The trained layers (:class:`~sklearn_rnn.nn.Network`).
     loss_curve_ : list of float
         Mean training loss of each epoch.
+    batch_loss_curve_ : list of float or None
+        Training loss of each mini-batch step, in order; None for a model
+        loaded from a file written before these were recorded.
+    batches_per_epoch_ : list of int or None
+        Number of mini-batch steps of each epoch of ``loss_curve_``.
     validation_scores_ : list of float or None
-        Validation accuracy of each epoch with early stopping.
+        Validation accuracy of each epoch with ``early_stopping``, else None.
     best_validation_score_ : float or None
+        Best validation accuracy with ``early_stopping``, else None.
     best_loss_ : float
+        Lowest mean training loss of an epoch trained without
+        ``early_stopping`` (which tracks the validation score instead); inf
+        if there is none.
     n_iter_ : int
-        Epochs run, cumulative over ``partial_fit`` and warm starts.
+        Epochs run, cumulative over warm starts and ``partial_fit``.
     t_ : int
-        Training samples seen.
+        Training samples seen, cumulative likewise.
     n_features_in_ : int
-        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D ``X``.
+        Columns of a 2-D ``X`` (time steps) or features per step of a 3-D
+        ``X``.
     n_step_features_ : int
         Features per time step.
-    feature_names_in_ : ndarray of str
-        Defined when ``X`` is a DataFrame with string column names.
+    feature_names_in_ : ndarray of shape (n_features_in,)
+        Names of the columns of a DataFrame ``X`` whose columns are all
+        strings; defined only then.
+
+    See Also
+    --------
+    ScratchRNNRegressor : The recurrent regressor.
+    sklearn_rnn.sktime.RNNClassifier : This classifier as an sktime classifier.
+    sklearn_rnn.text.SequenceVectorizer : Texts to padded token-id sequences.
+    sklearn.neural_network.MLPClassifier : The feed-forward classifier.
+
+    References
+    ----------
+    .. [1] Elman, J. L. (1990). Finding structure in time. *Cognitive
+       Science*, 14(2), 179-211.
+    .. [2] Cho, K., van Merriënboer, B., Gulcehre, C., Bahdanau, D.,
+       Bougares, F., Schwenk, H., and Bengio, Y. (2014). Learning phrase
+       representations using RNN encoder-decoder for statistical machine
+       translation. *EMNLP 2014*, 1724-1734.
+    .. [3] Hochreiter, S., and Schmidhuber, J. (1997). Long short-term
+       memory. *Neural Computation*, 9(8), 1735-1780.
+    .. [4] Karim, F., Majumdar, S., Darabi, H., and Chen, S. (2018). LSTM
+       fully convolutional networks for time series classification. *IEEE
+       Access*, 6, 1662-1669.
 
     Examples
     --------
@@ -79,266 +271,107 @@ class ScratchRNNClassifier(ClassifierMixin, ClassWeightMixin, BaseScratchRNN):
     True
     """
 
-    _metric = staticmethod(accuracy_score)
-    _fitted_scalars = {**BASE_SCALARS, "_y_type": (str,)}
-    _fitted_arrays = {
-        **BASE_ARRAYS,
-        "classes_": ("biufU", True),
-        "class_weight_": ("f", False),
-    }
     _parameter_constraints = CLASSIFIER_CONSTRAINTS
-    __init__ = with_own_parameters(BaseScratchRNN.__init__, class_weight=None)
 
-    @trains_alone
-    @with_callbacks
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Train on sequences ``X`` and labels ``y`` for up to ``max_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features), \
-                (n_samples, n_timesteps), or list of arrays
-            Sequences (see the README's input rules).
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Labels, or a label indicator matrix for multilabel problems; per
-            time step (n_samples, n_timesteps) with ``return_sequences``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Multiplied by the weight of each sample's class (``class_weight``).
-
-        Returns
-        -------
-        self
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
-
-    @trains_alone
-    @with_callbacks
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Run exactly one epoch over ``X, y``, from the current weights.
-
-        Parameters
-        ----------
-        X, y, sample_weight : see :meth:`fit`.
-        classes : array-like of shape (n_classes,), default=None
-            Every class of the problem; required on the first call.
-
-        Returns
-        -------
-        self
-        """
-        if classes is not None:
-            check_label_types(classes, name="classes")
-        if (
-            not hasattr(self, "classes_")
-            and classes is None
-            and type_of_target(np.asarray(y) if not isinstance(y, list) else y)
-            != "multilabel-indicator"
-        ):
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        if (
-            hasattr(self, "classes_")
-            and classes is not None
-            and not np.array_equal(np.unique(np.asarray(classes)), self.classes_)
-        ):
-            raise ValueError(
-                f"classes={np.asarray(classes).tolist()!r} is not the same as on the "
-                f"first call to partial_fit, {self.classes_.tolist()!r}; call fit to "
-                "start over "
-                "with other classes."
-            )
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
-
-    # ------------------------------------------------------------- targets
-    def _encode_targets(self, y, sequences, reset, classes=None, sample_weight=None):
-        if self.return_sequences:
-            y, valid = per_step_target(y, sequences, dtype=None)
-            labels = y[valid]
-        else:
-            y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = column_or_1d(y, warn=True)
-            check_target_length(y, sequences)
-            labels = y
-        check_label_types(labels)
-        check_classification_targets(labels)
-        if reset:
-            binarizer = LabelBinarizer()
-            binarizer.fit(labels if classes is None else classes)
-            if len(binarizer.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes; "
-                    f"got 1 class ({binarizer.classes_[0]!r})."
-                )
-            self._label_binarizer = binarizer
-            self.classes_ = binarizer.classes_
-            self._y_type = binarizer.y_type_
-        binarizer = self._label_binarizer
-        unseen = (
-            np.setdiff1d(np.unique(labels), self.classes_) if labels.ndim == 1 else []
+    # The estimator spells out its signature, as scikit-learn's MLPClassifier
+    # does, so that editors, ``help`` and ``inspect.signature`` show it; the
+    # list is the one duplication with ScratchRNNRegressor.__init__ (each
+    # estimator keeps its own defaults).
+    def __init__(
+        self,
+        hidden_size=64,
+        *,
+        cell="gru",
+        num_layers=1,
+        bidirectional=False,
+        activation="tanh",
+        pooling="last",
+        return_sequences=False,
+        dense_layers=(),
+        dense_activation="relu",
+        conv_filters=(),
+        conv_kernel_sizes=(),
+        downsample=1,
+        dropout=0.0,
+        bptt_truncate=None,
+        embedding_dim=None,
+        vocab_size=None,
+        embeddings=None,
+        freeze_embeddings=False,
+        mask_value=None,
+        scale_input=True,
+        init="xavier",
+        recurrent_init="orthogonal",
+        solver="adam",
+        learning_rate="constant",
+        learning_rate_init=0.003,
+        learning_rate_decay=1.0,
+        momentum=0.9,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0,
+        clip_norm=5.0,
+        recurrent_max_norm=None,
+        batch_size=32,
+        max_iter=200,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=30,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=False,
+        warm_start=False,
+        dtype="auto",
+        data_format="channels_last",
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_size,
+            cell=cell,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            activation=activation,
+            pooling=pooling,
+            return_sequences=return_sequences,
+            dense_layers=dense_layers,
+            dense_activation=dense_activation,
+            conv_filters=conv_filters,
+            conv_kernel_sizes=conv_kernel_sizes,
+            downsample=downsample,
+            dropout=dropout,
+            bptt_truncate=bptt_truncate,
+            embedding_dim=embedding_dim,
+            vocab_size=vocab_size,
+            embeddings=embeddings,
+            freeze_embeddings=freeze_embeddings,
+            mask_value=mask_value,
+            scale_input=scale_input,
+            init=init,
+            recurrent_init=recurrent_init,
+            solver=solver,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            learning_rate_decay=learning_rate_decay,
+            momentum=momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            clip_norm=clip_norm,
+            recurrent_max_norm=recurrent_max_norm,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            dtype=dtype,
+            data_format=data_format,
         )
-        if len(unseen):
-            raise ValueError(
-                f"y contains labels not seen on the first call / in classes: "
-                f"{unseen.tolist()}; expected labels in {self.classes_.tolist()}."
-            )
-        if binarizer.y_type_ == "multiclass":
-            target = np.searchsorted(
-                self.classes_,
-                y
-                if not self.return_sequences
-                else np.where(valid, y, self.classes_[0]),
-            )
-            return target, len(self.classes_), SoftmaxCrossEntropy()
-        if self.return_sequences:
-            y = np.where(valid, y, self.classes_[0])
-            target = binarizer.transform(y.ravel()).reshape(y.shape + (1,))
-        else:
-            target = binarizer.transform(y)
-        return target.astype(self.dtype_), target.shape[-1], SigmoidBinaryCrossEntropy()
-
-    def _target_encoding(self):
-        """Rebuild the label encoding from ``classes_`` and ``_y_type`` (loading)."""
-        n_classes = len(self.classes_)
-        expected = {
-            "binary": n_classes == 2,
-            "multiclass": n_classes >= 3,
-            "multilabel-indicator": n_classes >= 1,
-        }
-        if not expected.get(self._y_type, False):
-            raise ValueError(
-                f"{n_classes} classes do not fit the target type {self._y_type!r}"
-            )
-        if len(np.unique(self.classes_)) != n_classes or not np.all(
-            self.classes_[:-1] < self.classes_[1:]
-        ):
-            raise ValueError("classes_ must be sorted and unique")
-        weights = self.class_weight_
-        if weights is not None and (
-            weights.shape != (n_classes,)
-            or not (np.isfinite(weights).all() and (weights >= 0).all())
-        ):
-            raise ValueError("class_weight_ must hold a weight >= 0 for each class")
-        binarizer = LabelBinarizer()
-        binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = (
-            self.classes_,
-            self._y_type,
-            False,
-        )
-        self._label_binarizer = binarizer
-        if self._y_type == "binary":
-            return 1, SigmoidBinaryCrossEntropy()
-        if self._y_type == "multiclass":
-            return n_classes, SoftmaxCrossEntropy()
-        return n_classes, SigmoidBinaryCrossEntropy()
-
-    def _stratify_labels(self, target):
-        if (
-            self.return_sequences
-            or self._label_binarizer.y_type_ == "multilabel-indicator"
-        ):
-            return None
-        return target if target.ndim == 1 else target[:, 0]
-
-    def _validation_score(self, sequences, target, sample_weight):
-        predicted = self._proba_to_indices(self._predictions(sequences, scaled=True))
-        truth = self._proba_to_indices(target) if target.dtype.kind == "f" else target
-        return self._weighted_metric(truth, predicted, sample_weight, sequences)
-
-    # ----------------------------------------------------------- prediction
-    def _proba_to_indices(self, output):
-        """Class indices (or a 0/1 indicator for multilabel) from outputs."""
-        kind = self._label_binarizer.y_type_
-        if kind == "multiclass":
-            return output.argmax(axis=-1)
-        if kind == "binary":
-            return (output[..., 0] > 0.5).astype(int)
-        return (output > 0.5).astype(int)
-
-    @reads_committed_state
-    def predict(self, X):
-        """Predicted labels of each sequence (or each step with ``return_sequences``).
-
-        Parameters
-        ----------
-        X : array-like or list of arrays, see :meth:`fit`
-
-        Returns
-        -------
-        ndarray of shape (n_samples,), (n_samples, n_labels) or (n_samples, n_timesteps)
-        """
-        indices = self._proba_to_indices(self._network_output(X))
-        if self._label_binarizer.y_type_ == "multilabel-indicator":
-            return indices
-        return self.classes_[indices]
-
-    @reads_committed_state
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like or list of arrays, see :meth:`fit`
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Or (n_samples, n_timesteps, n_classes) with ``return_sequences``;
-            for multilabel problems, the probability of each label.
-        """
-        output = self._network_output(X)
-        if self._label_binarizer.y_type_ == "binary":
-            output = np.concatenate([1.0 - output, output], axis=-1)
-        return output.astype(np.float64, copy=False)
-
-    @reads_committed_state
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like or list of arrays, see :meth:`fit`
-
-        Returns
-        -------
-        ndarray, shaped like :meth:`predict_proba`
-        """
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    @reads_committed_state
-    def score(self, X, y, sample_weight=None):
-        """Mean accuracy (over valid time steps with ``return_sequences``).
-
-        Parameters
-        ----------
-        X : array-like or list of arrays
-        y : array-like
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        float
-        """
-        check_is_fitted(self, "network_")
-        if not self._architecture["return_sequences"]:
-            return super().score(X, y, sample_weight)
-        return self._per_step_score(X, y, sample_weight)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags
-
-
-ScratchRNNClassifier.__doc__ = ScratchRNNClassifier.__doc__.replace(
-    "    <<PARAMETERS>>\n",
-    parameters_doc(
-        stratified=" (stratified)",
-        metric="accuracy",
-        per_step="one label per time step; ``y`` has shape (n_samples, "
-        "n_timesteps)\n        (or is a ragged list matching ragged ``X``).",
-        own=CLASS_WEIGHT_DOC,
-    ),
-)
+        self.class_weight = class_weight

@@ -25,16 +25,26 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     Parameters
     ----------
     estimator : ScratchRNNClassifier or ScratchRNNRegressor
-    X, y : training data, as for ``fit`` (keep it small: two loss evaluations
-        per parameter entry).
+        The estimator whose network is checked (fitted or not).
+    X : array-like of shape (n_samples, n_timesteps, n_features) or list
+        Training sequences, as for ``fit`` (keep them few: two loss
+        evaluations per parameter entry).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Training targets, as for ``fit``.
     sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sequence; None weighs every sequence 1.
     eps : float, default=1e-6
+        The finite-difference step.
 
     Returns
     -------
     dict
         Weight name (``"<layer index>.<LayerClass>.<weight>"``) -> relative error
         ``||analytic - numeric|| / (||analytic|| + ||numeric||)``.
+
+    See Also
+    --------
+    sklearn_rnn.nn.check_network_gradients : The same check of a network.
 
     Examples
     --------

@@ -128,20 +128,23 @@ class InferenceMixin(TransformerMixin):
 
     @reads_committed_state
     def transform(self, X):
-        """The pooled hidden representation of each sequence.
+        """Return the pooled hidden representation of each sequence.
 
-        Returns the input of the output layer: the pooled recurrent state
-        (after any hidden dense layers), shape (n_samples, n_features_out),
-        or per time step (n_samples, n_timesteps, n_features_out) with
-        ``return_sequences=True``.
+        The input of the output layer: the pooled recurrent state (after any
+        hidden dense layers).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+        X : array-like of shape (n_samples, n_timesteps, n_features) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, a
+            ragged list of arrays, or token ids with ``embedding_dim`` (see
+            the User Guide, "Input layouts and padding").
 
         Returns
         -------
-        ndarray
+        features : ndarray of shape (n_samples, n_features_out)
+            Or per time step (n_samples, n_timesteps, n_features_out) with
+            ``return_sequences=True``.
         """
         check_is_fitted(self, "network_")
         if (
@@ -158,15 +161,17 @@ class InferenceMixin(TransformerMixin):
 
     @reads_committed_state
     def get_feature_names_out(self, input_features=None):
-        """Names of the :meth:`transform` output: ``<classname>0``, ``<classname>1``...
+        """Get the names of the :meth:`transform` output features.
 
         Parameters
         ----------
-        input_features : ignored
+        input_features : array-like of str or None, default=None
+            Ignored: the features are the network's, not the input's.
 
         Returns
         -------
-        ndarray of str
+        feature_names_out : ndarray of str objects
+            ``<classname>0``, ``<classname>1``, ... in lower case.
         """
         check_is_fitted(self, "network_")
         n_out = self.network_.layers[-1].kernel.shape[0]

@@ -237,6 +237,7 @@ class ModelFileReader:
                 "validation_scores_ and best_validation_score_ must be both None "
                 "or both set"
             )
+        _check_batch_losses(est)
         est._check_input_scaling()
 
     def _check_size(self, est, n_outputs, solver):
@@ -330,6 +331,19 @@ class ModelFileReader:
             return json.loads(self._text(key), parse_int=_bounded_int)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{key} is not valid JSON ({exc})") from None
+
+
+def _check_batch_losses(est):
+    """Both batch-loss lists or neither, the counts adding up to the losses."""
+    losses, counts = est.batch_loss_curve_, est.batches_per_epoch_
+    if (losses is None) != (counts is None):
+        raise ValueError(
+            "batch_loss_curve_ and batches_per_epoch_ must be both None or both set"
+        )
+    if counts is not None and (
+        min(counts, default=0) < 0 or sum(counts) != len(losses)
+    ):
+        raise ValueError("batches_per_epoch_ does not count batch_loss_curve_")
 
 
 #: Hyperparameters added since model-file format 2 was defined, with the value

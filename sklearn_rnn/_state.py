@@ -19,8 +19,8 @@ Examples
 >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=2, random_state=0)
 >>> reg = reg.fit(X, X.sum(1))
 >>> state = export_state(reg)
->>> state["scalars"]["n_iter_"], sorted(state["arrays"])
-(2, ['input_mean_', 'input_scale_', 'loss_curve_', 'rng_keys', 'y_mean_', 'y_scale_'])
+>>> state["scalars"]["n_iter_"], sorted(state["arrays"])  # doctest: +ELLIPSIS
+(2, ['batch_loss_curve_', 'batches_per_epoch_', 'input_mean_', 'input_scale_', ...])
 >>> [name for name in state["weights"] if name.startswith("rnn.")][:2]
 ['rnn.0.kernel', 'rnn.0.recurrent_kernel']
 """
@@ -52,13 +52,20 @@ BASE_SCALARS = {
 #: 1-D array attributes of every estimator: name -> (dtype kinds, required).
 BASE_ARRAYS = {
     "loss_curve_": ("f", True),
+    "batch_loss_curve_": ("f", False),  # None in files written before it
+    "batches_per_epoch_": ("iu", False),
     "validation_scores_": ("f", False),
     "feature_names_in_": ("U", False),
     "input_mean_": ("f", False),  # None without scale_input
     "input_scale_": ("f", False),
 }
 #: Attributes that hold lists in memory but are stored as arrays.
-LIST_ATTRIBUTES = ("loss_curve_", "validation_scores_")
+LIST_ATTRIBUTES = (
+    "loss_curve_",
+    "batch_loss_curve_",
+    "batches_per_epoch_",
+    "validation_scores_",
+)
 
 
 def check_scalar_types(declared, values):
@@ -94,7 +101,8 @@ def export_state(estimator):
         value = getattr(estimator, name, None)
         if value is not None:
             kind = estimator._fitted_arrays[name][0]
-            arrays[name] = np.asarray(value, dtype=np.float64 if kind == "f" else None)
+            dtype = {"f": np.float64, "iu": np.int64}.get(kind)  # also when empty
+            arrays[name] = np.asarray(value, dtype=dtype)
     if "feature_names_in_" in arrays:
         arrays["feature_names_in_"] = arrays["feature_names_in_"].astype(str)
     _, keys, *rng_scalars = estimator._random_state.get_state(legacy=True)

@@ -51,6 +51,8 @@ class TrainingData:
         kind = self.values.dtype
         self.weight_dtype = kind if kind.kind == "f" else np.dtype(np.float32)
         self.lengths = None if self.mask is None else self.mask.sum(axis=1)
+        #: The loss of each mini-batch step of the last epoch (run_epoch).
+        self.batch_losses = []
 
     @property
     def n_samples(self):
@@ -93,6 +95,25 @@ class TrainingData:
             np.broadcast_to(weights, x.shape[:2]) if mask is None else mask * weights
         )
         return x, mask, _time_major(self.target[idx, steps]), weights
+
+
+class BatchLossMixin:
+    """Record the loss of every mini-batch step of the estimator's epochs.
+
+    ``batch_loss_curve_`` lists them in order, ``batches_per_epoch_`` how many
+    each epoch of ``loss_curve_`` took (a ``partial_fit`` chunk's epoch has
+    its own count), so a display can draw a loss curve within few epochs.
+    An epoch that raises records nothing, as ``loss_curve_`` does. Both are
+    None for a model loaded from a file written before they were recorded:
+    it goes on without them.
+    """
+
+    def _run_epoch(self, data, batch_size, checkpoint, validation):
+        result = super()._run_epoch(data, batch_size, checkpoint, validation)
+        if self.batch_loss_curve_ is not None:
+            self.batch_loss_curve_.extend(float(loss) for loss in data.batch_losses)
+            self.batches_per_epoch_.append(len(data.batch_losses))
+        return result
 
 
 def normalized_sample_weight(sample_weight):
@@ -183,6 +204,9 @@ def run_epoch(
 ):
     """One pass over ``data`` in mini-batches; returns the mean training loss.
 
+    The loss of each step (its batch's weighted mean, with the L2 penalty)
+    is listed in ``data.batch_losses``.
+
     After each step, every ``(weight, max_norm)`` of ``constraints`` is
     rescaled to a spectral norm of at most ``max_norm``
     (:func:`~sklearn_rnn.nn.constraints.clip_spectral_norm`).
@@ -199,6 +223,7 @@ def run_epoch(
         non-finite value ever reaches the parameters).
     """
     total_loss = total_weight = 0.0
+    data.batch_losses = []
     for idx in data.batches(batch_size, rng, shuffle):
         batch_weight = float(data.sample_weight[idx].sum())
         if batch_weight == 0:
@@ -218,6 +243,7 @@ def run_epoch(
         optimizer.step(network.grads, rows)
         for weight, max_norm in constraints:
             clip_spectral_norm(weight, max_norm)
+        data.batch_losses.append(loss)
         total_loss += loss * batch_weight
         total_weight += batch_weight
     return total_loss / total_weight if total_weight else np.nan

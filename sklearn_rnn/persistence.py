@@ -269,7 +269,22 @@ def _reason(exc):
 
 
 class PersistenceMixin:
-    """``save`` and ``load``: the estimators' shorthands for this module."""
+    """Give an estimator ``save`` and ``load``, shorthands for this module.
+
+    The estimators of this package inherit it; model files hold no pickle.
+
+    See Also
+    --------
+    save_model : Write a fitted estimator to a model file.
+    load_model : Read a model file back.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import ScratchRNNClassifier
+    >>> from sklearn_rnn.persistence import PersistenceMixin
+    >>> issubclass(ScratchRNNClassifier, PersistenceMixin)
+    True
+    """
 
     def save(self, path):
         """Write this fitted estimator to ``path`` as a pickle-free ``.npz`` file.
@@ -280,6 +295,7 @@ class PersistenceMixin:
         Parameters
         ----------
         path : str, bytes or path-like
+            The file to write; an existing one is replaced atomically.
 
         Examples
         --------
@@ -307,10 +323,12 @@ class PersistenceMixin:
         Parameters
         ----------
         path : str or path-like
+            A file written by :meth:`save` or :func:`save_model`.
 
         Returns
         -------
-        estimator : instance of this class, fitted
+        estimator : instance of this class
+            The fitted estimator the file holds.
 
         Raises
         ------

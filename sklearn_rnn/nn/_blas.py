@@ -35,8 +35,8 @@ from threadpoolctl import ThreadpoolController
 #: product) run on one BLAS thread.  A second thread gains little on them, and
 #: when the cores are shared every BLAS barrier can wait for a descheduled
 #: thread: on 2 cores, the H=64 loop of ``benchmarks/bench_rnn.py`` ran
-#: several times slower with two threads.  Larger ones (N=64, H=128: step
-#: 29 -> 24 ms on 2 threads) gain from the caller's threads.
+#: several times slower with two threads.  Larger ones (N=64, H=128) gain
+#: from the caller's threads.
 SINGLE_THREAD_STEP_SIZE = 64 * 64
 
 #: Rows per block of :func:`transposed_product`.
@@ -141,9 +141,8 @@ def product(a, b, out, accumulate=False):
 
     numpy's ``matmul`` cannot accumulate (``out += a @ b`` is a product into
     a temporary, then an addition); BLAS's GEMM can (``beta = 1``).  Per
-    time step that spares one pass over the gates: on the Xeon of
-    ``benchmarks/README.md``, a (256, 64) x (64, 64) float32 step product
-    plus the addition took 19.4 us with numpy, 16.4 us here.  The
+    time step that spares one pass over the gates (measured in
+    ``docs/benchmarks/engine.rst``).  The
     recurrent loop makes all its per-step products here, so that they use
     one BLAS library (scipy's; numpy's OpenBLAS is another, whose idle
     threads would spin beside these).  Any memory layout of ``a`` and ``b``

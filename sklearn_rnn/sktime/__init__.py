@@ -13,6 +13,9 @@ Examples
 >>> from sklearn_rnn.sktime import RNNClassifier, RNNRegressor
 >>> RNNClassifier().get_tag("capability:unequal_length")
 True
+>>> import sklearn_rnn.sktime
+>>> {"RNNClassifier", "RNNRegressor"} <= set(dir(sklearn_rnn.sktime))
+True
 """
 
 __all__ = ["RNNClassifier", "RNNRegressor"]
@@ -36,3 +39,8 @@ def __getattr__(name):
         ) from exc
     globals().update(RNNClassifier=RNNClassifier, RNNRegressor=RNNRegressor)
     return globals()[name]
+
+
+def __dir__():
+    """The module's names, the lazily imported estimators included."""
+    return sorted({*globals(), *__all__})

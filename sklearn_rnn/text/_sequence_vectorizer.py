@@ -249,7 +249,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
 
         Returns
         -------
-        sequences : ndarray of shape (n_documents, maxlen_)
+        sequences : ndarray of shape (n_documents, maxlen)
             Padded id sequences.
         """
         ids, lengths, dtype = self._fit(X)
@@ -333,7 +333,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
 
         Returns
         -------
-        sequences : ndarray of shape (n_documents, maxlen_)
+        sequences : ndarray of shape (n_documents, maxlen)
             Padded id sequences; out-of-vocabulary tokens get id 1.
         """
         check_is_fitted(self)
@@ -354,7 +354,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
 
         Returns
         -------
-        tokens : ndarray of shape (n_tokens_,), dtype=object
+        tokens : ndarray of shape (n_tokens,), dtype=object
             ``tokens[i]`` is the token with id ``i``; ``"<pad>"`` and ``"<oov>"``
             at ids 0 and 1.
         """

@@ -18,10 +18,9 @@ LSTM: 4) and these weights, in this order:
 ``(features, N)``: the gates of step ``t`` are a (G*H, N) array whose gate
 blocks are row ranges, each one contiguous, and a state is (H, N).  With
 the batch-major (N, G*H) layout a gate block is a strided column range, and
-numpy's element-wise ufuncs on it cost about 3x as much as on a contiguous
-block (a (64, 64) multiply: 3.7 us strided, 1.0 us contiguous, on the
-Xeon of ``benchmarks/README.md``); the products are the same BLAS calls
-with the operands transposed.
+numpy's element-wise ufuncs on it cost several times as much as on a
+contiguous block (measured in ``docs/benchmarks/engine.rst``); the products
+are the same BLAS calls with the operands transposed.
 
 The input terms of every step, ``x_t @ kernel``, are computed at once by
 the loop (one batched GEMM); the loop adds ``bias`` per step, and

@@ -19,15 +19,15 @@ one step.  The loop's contract with any cell:
    (whose arithmetic is ~100x slower).  ``gradient_cutoff = 0`` disables it.
 5. **Weight gradients per step**: the cell's ``add_gradients`` adds each
    step's share (two accumulating GEMMs) while its arrays are in cache;
-   as fast as one long-K GEMM over all steps after the loop (2.85 vs 3.1
-   ms for the LSTM H=64 B=64 T=100 case on the Xeon of the benchmarks),
-   and it needs no (T, N, G*H) gradient buffer.
+   measured as fast as one long-K GEMM over all steps after the loop, and
+   it needs no (T, N, G*H) gradient buffer.
 6. **Layout**: steps are feature-major, ``(features, N)`` (see
    :mod:`sklearn_rnn.nn.cells.base`); the output is a (T, N, H) view of
    the (T, H, N) states.
 7. **Buffers**: a training pass's arrays (gates, states, scratch) are kept
    on the layer and reused (:func:`~sklearn_rnn.nn._blas.workspace`):
-   fresh ones cost page faults, 2.2 instead of 0.46 ms to fill 13 MB here.
+   fresh ones cost page faults, several times the time of filling reused
+   ones.
    Inference allocates its own and writes nothing to the layer; when only
    the last state is wanted it runs in chunks of steps (``last_only``),
    batch-major for a cell that has ``step_batch_major`` (the Elman cell).
@@ -142,8 +142,8 @@ class Recurrent(Layer):
                     # Feature-major (see cells/base.py): xw[t] = kernel.T @ x[t].T,
                     # through product() like every product of the loop: one BLAS
                     # library.  With numpy's matmul here, numpy's OpenBLAS threads
-                    # spun between chunks beside scipy's: on 2 threads, B256 T100
-                    # H128 inference took 494 ms instead of 11 ms.
+                    # spun between chunks beside scipy's, and inference on 2
+                    # threads ran tens of times slower.
                     product(cell.kernel.T, x[first + t].T, out=xw[t])
                     xw[t] += bias  # per step, in cache (on all of xw: a slow pass)
                     cell.step(t, xw, states, cache)
