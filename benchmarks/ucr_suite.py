@@ -141,15 +141,6 @@ def run(kind, name, seed, params, fold=None, n_folds=None):
     if kind == "mlp":
         longest = max(len(s) for s in X_train)
         X_train, X_test = flatten(X_train, longest), flatten(X_test, longest)
-    params = dict(params)
-    import sklearn_rnn.nn.builder as builder
-
-    builder.CONV_VIEWS = params.pop("_views", "shape")
-    builder.CONV_POOL_INSIDE = params.pop("_pool_inside", False)
-    builder.DOWNSAMPLE_STATS = params.pop("_stats", "mean")
-    if "auto_steps" in params:  # an experiment: downsample to about this length
-        longest = max(len(s) for s in X_train)
-        params["downsample"] = max(1, -(-longest // params.pop("auto_steps")))
     estimator = make(kind, regression, seed, params)
     start = time.perf_counter()
     with warnings.catch_warnings():

@@ -20,6 +20,7 @@ def main():
         cell="rnn",
         hidden_size=1,
         activation="identity",
+        conv_filters=(),  # the course's linear RNN alone
         solver="rprop",
         learning_rate_init=0.01,
         scale_input=False,  # the weights are read in the input's units

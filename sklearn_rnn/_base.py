@@ -23,13 +23,17 @@ from ._params import (
 )
 from ._state import BASE_ARRAYS, BASE_SCALARS, CommittedPickleMixin, Transaction
 from ._text_values import check_not_text
-from ._training import BatchLossMixin, normalized_sample_weight
+from ._training import BatchLossMixin, normalized_sample_weight, power_of_two_scaled
 from ._validation import SequenceInputMixin
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
 from .nn.builder import build_network
 from .nn.layers import Dropout, Embedding
 from .nn.optimizers import OPTIMIZERS
 from .persistence import PersistenceMixin
+
+#: ``early_stopping="auto"`` holds out a validation split once it would hold
+#: this many samples (``n_samples * validation_fraction``).
+AUTO_EARLY_STOPPING_SAMPLES = 10
 
 
 class BaseScratchRNN(
@@ -239,7 +243,7 @@ class BaseScratchRNN(
                 raise ValueError(
                     "sample_weight must have a positive sum; every weight is 0."
                 )
-            sample_weight = normalized_sample_weight(sample_weight)
+            sample_weight = power_of_two_scaled(sample_weight)
             target, n_outputs, loss = self._encode_targets(
                 y, sequences, fresh, classes, sample_weight
             )
@@ -250,13 +254,16 @@ class BaseScratchRNN(
                 self._fit_input_scaling(sequences, sample_weight)
                 self._fit_downsampling(sequences)
             sequences = self._scale_input(sequences, X)
+            early_stopping = not incremental and self._early_stopping(
+                len(sample_weight)
+            )
             if fresh:
                 self._random_state = check_random_state(self.random_state)
                 self._build(n_outputs, loss, self._random_state)
-                self._reset_history()
+                self._reset_history(early_stopping)
                 checkpoint = None
             else:
-                self._continue_training()
+                self._continue_training(early_stopping)
                 checkpoint = transaction.protect(self.network_, self._optimizer)
             max_epochs = 1 if incremental else self.max_iter
             callbacks = self._init_callback_context(max_subtasks=max_epochs)
@@ -275,7 +282,7 @@ class BaseScratchRNN(
                     target,
                     sample_weight,
                     max_epochs=max_epochs,
-                    early_stopping=self.early_stopping and not incremental,
+                    early_stopping=early_stopping,
                     callbacks=callbacks,
                     checkpoint=checkpoint,
                 )
@@ -355,7 +362,16 @@ class BaseScratchRNN(
         self._optimizer = self._make_optimizer()
         self._architecture = architecture(self.get_params(deep=False))
 
-    def _reset_history(self):
+    def _early_stopping(self, n_samples):
+        """Whether a fit on ``n_samples`` holds out a validation split:
+        ``early_stopping``, "auto" being True once the split would hold
+        :data:`AUTO_EARLY_STOPPING_SAMPLES` samples (fewer make a noisy
+        judge, and tie the fit to which samples happen to be held out)."""
+        if self.early_stopping == "auto":
+            return n_samples * self.validation_fraction >= AUTO_EARLY_STOPPING_SAMPLES
+        return self.early_stopping
+
+    def _reset_history(self, early_stopping):
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -364,8 +380,8 @@ class BaseScratchRNN(
         self.best_loss_ = np.inf
         self._no_improvement_count = 0
         self._learning_rate_scale = 1.0
-        self.validation_scores_ = [] if self.early_stopping else None
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.validation_scores_ = [] if early_stopping else None
+        self.best_validation_score_ = -np.inf if early_stopping else None
 
     def _optimizer_options(self, solver=None):
         """The settings of ``solver``'s optimizer (default: the ``solver``
@@ -383,7 +399,7 @@ class BaseScratchRNN(
             self.network_.params, **self._optimizer_options(solver)
         )
 
-    def _continue_training(self):
+    def _continue_training(self, early_stopping):
         """Apply the hyperparameters that set_params may change between fits.
 
         A new solver starts afresh, the same solver keeps its state; its
@@ -402,7 +418,7 @@ class BaseScratchRNN(
                 layer.trainable = not self.freeze_embeddings
             if hasattr(layer, "bptt_truncate"):  # recurrent, or both directions
                 layer.bptt_truncate = self.bptt_truncate
-        if self.early_stopping and self.validation_scores_ is None:
+        if early_stopping and self.validation_scores_ is None:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
 

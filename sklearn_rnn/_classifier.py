@@ -26,8 +26,11 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
 
     Parameters
     ----------
-    hidden_size : int, default=64
+    hidden_size : int, default=16
         Number of recurrent units H of each recurrent layer (per direction).
+        16 beside the default convolutional branch, which carries most of
+        what a univariate series holds; a recurrent network alone
+        (``conv_filters=()``) usually wants more (32 to 128).
     cell : {"gru", "rnn", "lstm"}, default="gru"
         The recurrent cell: "rnn" is the Elman SimpleRNN of the course
         (``activation`` applies to it), "gru" and "lstm" are gated cells with
@@ -53,23 +56,27 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         output layer.
     dense_activation : {"relu", "tanh", "sigmoid", "identity"}, default="relu"
         Activation of the hidden dense layers of ``dense_layers``.
-    conv_filters : tuple of int or "auto", default=()
+    conv_filters : tuple of int or "auto", default="auto"
         Output channels of each convolution of a convolutional branch that
         reads the input beside the recurrent layers, as GRU-FCN and LSTM-FCN
-        do [4]_: each series standardised over its own valid steps, then per
-        entry a ``Conv1D`` ("same" padding), batch normalisation and a ReLU,
-        then the mean over the valid steps, concatenated with the recurrent
-        summary. () has no branch; "auto" is (32, 64, 32) for dense input
-        and () for token ids.
-    conv_kernel_sizes : tuple of int, default=()
+        do [4]_: the branch reads each series as it is and standardised over
+        its own valid steps (its shape, whatever its level and scale), then
+        per entry a ``Conv1D`` ("same" padding), batch normalisation and a
+        ReLU, then takes the mean over the valid steps, concatenated with
+        the recurrent summary. () has no branch; "auto" is (32, 64, 32) for
+        dense input and () for token ids (``embedding_dim`` set).
+    conv_kernel_sizes : tuple of int, default=(8, 5, 3)
         Kernel size (time steps) of each convolution, one per entry of
-        ``conv_filters``.
-    downsample : int or "auto", default=1
-        Read the mean of every ``downsample`` consecutive valid steps as one
-        step, so every layer reads (and costs) that many times fewer steps.
-        "auto" picks the smallest factor that reads the longest training
-        sequence in at most 128 steps (1 for token ids and with
-        ``return_sequences``); the factor used is ``downsample_``.
+        ``conv_filters`` (FCN's sizes); unused without a branch.
+    downsample : int or "auto", default="auto"
+        Read every window of ``downsample`` consecutive valid steps as one
+        step: its mean, maximum and minimum (three features per input
+        feature; the maximum and minimum keep the short spikes a mean
+        flattens), so every layer reads, and costs, that many times fewer
+        steps. "auto" picks the smallest factor that reads the longest
+        training sequence in at most 128 steps, which bounds what a sequence
+        costs (1 for token ids and with ``return_sequences``); the factor
+        used is ``downsample_``. 1 reads every step as it is.
     dropout : float in [0, 1), default=0.0
         Dropout rate on the connections between layers, in training only.
     bptt_truncate : int or None, default=None
@@ -111,7 +118,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
             default="adam"
         The optimizer (:mod:`sklearn_rnn.nn.optimizers`); "rprop" always
         trains on the full batch.
-    learning_rate : {"constant", "adaptive"}, default="constant"
+    learning_rate : {"constant", "adaptive"}, default="adaptive"
         "adaptive" divides the learning rate by 5 each time
         ``n_iter_no_change`` epochs pass without a ``tol`` improvement, and
         stops once it would fall below 1% of ``learning_rate_init``, as
@@ -143,9 +150,10 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         1.0 keeps a linear recurrence (``activation="identity"``) from
         exploding over long sequences.
     batch_size : int or "auto", default=32
-        Mini-batch size (at most ``n_samples``); "auto" is
+        Mini-batch size (at most ``n_samples``; an epoch's batches have even
+        sizes, e.g. 17 and 16 for 33 samples); "auto" is
         ``min(200, n_samples)``, as in ``MLPClassifier``.
-    max_iter : int, default=200
+    max_iter : int, default=400
         Maximum number of epochs of ``fit``.
     shuffle : bool, default=True
         Shuffle the samples every epoch (sequences of different lengths are
@@ -153,13 +161,17 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
     tol : float, default=1e-4
         Minimum improvement of the training loss (or of the validation
         score, with ``early_stopping``) that counts as one.
-    n_iter_no_change : int, default=30
+    n_iter_no_change : int, default=20
         Epochs without a ``tol`` improvement before training stops (or, with
         ``learning_rate="adaptive"``, before the rate is divided).
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the training data (stratified
         with one label per sequence), stop when its accuracy stalls, and
-        restore the weights of the best epoch. Not used by ``partial_fit``.
+        restore the weights of the best epoch. "auto" holds out the split
+        once it would hold 10 samples. Off by default: on the small
+        time-series training sets of the UCR suite, the samples it holds out
+        cost more than the overfitting it prevents. Not used by
+        ``partial_fit``.
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out for ``early_stopping``.
     random_state : int, RandomState instance or None, default=None
@@ -279,7 +291,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
     # estimator keeps its own defaults).
     def __init__(
         self,
-        hidden_size=64,
+        hidden_size=16,
         *,
         cell="gru",
         num_layers=1,
@@ -289,9 +301,9 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         return_sequences=False,
         dense_layers=(),
         dense_activation="relu",
-        conv_filters=(),
-        conv_kernel_sizes=(),
-        downsample=1,
+        conv_filters="auto",
+        conv_kernel_sizes=(8, 5, 3),
+        downsample="auto",
         dropout=0.0,
         bptt_truncate=None,
         embedding_dim=None,
@@ -303,7 +315,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         init="xavier",
         recurrent_init="orthogonal",
         solver="adam",
-        learning_rate="constant",
+        learning_rate="adaptive",
         learning_rate_init=0.003,
         learning_rate_decay=1.0,
         momentum=0.9,
@@ -314,10 +326,10 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         clip_norm=5.0,
         recurrent_max_norm=None,
         batch_size=32,
-        max_iter=200,
+        max_iter=400,
         shuffle=True,
         tol=1e-4,
-        n_iter_no_change=30,
+        n_iter_no_change=20,
         early_stopping=False,
         validation_fraction=0.1,
         random_state=None,

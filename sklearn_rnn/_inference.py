@@ -13,6 +13,7 @@ from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from ._concurrency import reads_committed_state
+from ._params import resolved_conv_filters
 from ._targets import per_step_target
 from .exceptions import TrainingDivergedError
 from .nn._blas import SINGLE_THREAD_STEP_SIZE, single_blas_thread
@@ -20,6 +21,22 @@ from .nn.cells import CELLS
 
 #: Working memory (bytes) of one prediction chunk; see README "Errors and limits".
 PREDICT_CHUNK_BYTES = 64 * 2**20
+
+
+def conv_working_floats(built, n_steps, width_in):
+    """The convolutional branch's share of a sequence's working memory at
+    inference, in floats, for the architecture ``built``: the standardised
+    copy and both views of the input; per layer, its zero-padded input, the
+    convolution's output and product, the normalised and rectified outputs;
+    the pooled features."""
+    filters = resolved_conv_filters(built)
+    if not filters:
+        return 0
+    floats = 3 * n_steps * width_in
+    widths = (2 * width_in, *filters)
+    for kernel, c_in, c_out in zip(built["conv_kernel_sizes"], widths, filters):
+        floats += (n_steps + kernel) * c_in + 4 * n_steps * c_out
+    return floats + filters[-1]
 
 
 class InferenceMixin(TransformerMixin):
@@ -43,10 +60,16 @@ class InferenceMixin(TransformerMixin):
         hidden = directions * built["hidden_size"]
         width_in = built["embedding_dim"] or self.n_step_features_
         floats = 2 * n_steps * width_in
+        factor = getattr(self, "downsample_", 1)
+        if factor > 1:  # the valid steps gathered, then mean, max and min
+            floats += n_steps * width_in
+            n_steps, width_in = -(-n_steps // factor), 3 * width_in
+            floats += 2 * n_steps * width_in
         floats += (
             built["num_layers"] * n_steps * hidden * (cell.gates + cell.state_size + 2)
         )
         floats += 2 * n_steps * hidden  # pooling (masked copies, weights)
+        floats += conv_working_floats(built, n_steps, width_in)
         dense_steps = n_steps if built["return_sequences"] else 1
         n_outputs = self.network_.layers[-1].kernel.shape[1]
         floats += 3 * dense_steps * sum((*built["dense_layers"], n_outputs))

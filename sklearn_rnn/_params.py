@@ -63,7 +63,7 @@ PARAMETER_CONSTRAINTS = {
     "shuffle": ["boolean"],
     "tol": [Number(Real, 0, None, closed="left")],
     "n_iter_no_change": [Number(Integral, 1, None, closed="left")],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Number(Real, 0, 1, closed="neither")],
     "random_state": ["random_state"],
     "verbose": ["verbose"],

@@ -1,11 +1,26 @@
 """The mini-batch training loop shared by the estimators."""
 
 import numpy as np
-from sklearn.utils import gen_batches
+from sklearn.utils import gen_even_slices
 
 from .exceptions import TrainingDivergedError
 from .nn.constraints import clip_spectral_norm
 from .nn.optimizers import clip_by_global_norm
+
+
+def _batches(n, batch_size):
+    """Slices of ``n`` samples into the fewest batches of at most
+    ``batch_size``, of even sizes: 33 samples in batches of 32 are 17 and
+    16, not 32 and a batch of one, whose gradient (and batch statistics)
+    would weigh as much as a full batch's.
+
+    Examples
+    --------
+    >>> [s.stop - s.start for s in _batches(33, 32)], len(_batches(64, 32))
+    ([17, 16], 2)
+    """
+    return list(gen_even_slices(n, max(1, -(-n // batch_size))))
+
 
 #: Bucketing sorts the samples by length within pools of this many batches.
 BUCKET_POOL_BATCHES = 16
@@ -63,7 +78,7 @@ class TrainingData:
         when lengths differ and ``shuffle``)."""
         n = self.n_samples
         order = rng.permutation(n) if shuffle else np.arange(n)
-        batches = [order[part] for part in gen_batches(n, batch_size)]
+        batches = [order[part] for part in _batches(n, batch_size)]
         lengths = self.lengths
         if not shuffle or lengths is None or lengths.min() == lengths.max():
             return batches
@@ -73,7 +88,7 @@ class TrainingData:
             for start in range(0, n, pool)
             for bucket in [order[start : start + pool]]
             for bucket in [bucket[np.argsort(lengths[bucket], kind="stable")]]
-            for part in gen_batches(len(bucket), batch_size)
+            for part in _batches(len(bucket), batch_size)
         ]
         return [batches[i] for i in rng.permutation(len(batches))]
 
@@ -117,13 +132,15 @@ class BatchLossMixin:
 
 
 def normalized_sample_weight(sample_weight):
-    """``sample_weight`` times the power of two that brings its mean into [1, 2).
+    """``sample_weight`` divided by its mean, so the weights average 1.
 
     Every loss, gradient and statistic the estimators compute is a weighted
-    mean, unchanged when all weights are scaled alike, and scaling by a power
-    of two is exact: the fit is bit-identical (weights of mean 1 are left as
-    they are).  What changes is that weights such as 1e-46 or 1e39 no longer
-    underflow to 0 or overflow to infinity when a float32 model casts them.
+    mean, unchanged when all weights are scaled alike.  Dividing by the mean
+    makes that hold in floating point too: weights scaled by any factor
+    normalise to the same values (to float64 rounding, so a float32 model
+    sees the same weights; bit for bit when the factor is a power of two),
+    and weights such as 1e-46 or 1e39 no longer underflow to 0 or overflow
+    to infinity when a float32 model casts them.
 
     Parameters
     ----------
@@ -136,9 +153,28 @@ def normalized_sample_weight(sample_weight):
     Examples
     --------
     >>> normalized_sample_weight(np.array([1e-46, 3e-46]))
-    array([0.57089908, 1.71269723])
-    >>> normalized_sample_weight(np.array([1.0, 1.0, 1.0]))
+    array([0.5, 1.5])
+    >>> normalized_sample_weight(np.array([2.0, 2.0, 2.0]))
     array([1., 1., 1.])
+    """
+    # Through the largest weight, so that neither the sum (of 1e308s) nor
+    # the mean (of 5e-324s) leaves the float64 range.
+    relative = sample_weight / sample_weight.max()
+    return relative / relative.mean()
+
+
+def power_of_two_scaled(sample_weight):
+    """``sample_weight`` times the power of two that brings its mean into [1, 2).
+
+    Exact (every ratio, and every product with other weights, keeps its
+    bits), so that weights far from 1 can be checked, multiplied by class
+    weights and summed in float64 before :func:`normalized_sample_weight`
+    gives them their final scale.
+
+    Examples
+    --------
+    >>> power_of_two_scaled(np.array([1e-46, 3e-46]))
+    array([0.57089908, 1.71269723])
     """
     # The mean's binary exponent, from factors that neither overflow (a sum
     # of 1e308s) nor underflow (a mean of 5e-324s): mean = ratio * largest.

@@ -110,9 +110,10 @@ def test_architectures_fit_predict_and_transform(params):
     y = rng.randint(0, 3, 30)
     clf = ScratchRNNClassifier(**{**TINY, **params}).fit(X, y)
     assert clf.predict_proba(X).shape == (30, 3)
-    width = params.get(
-        "dense_layers", (6 * (2 if params.get("bidirectional") else 1),)
-    )[-1]
+    # the recurrent features, beside the convolutional branch's last 32
+    # filters (conv_filters="auto" for dense input)
+    recurrent = 6 * (2 if params.get("bidirectional") else 1)
+    width = params.get("dense_layers", (recurrent + 32,))[-1]
     assert clf.transform(X).shape == (30, width)
     assert len(clf.get_feature_names_out()) == width
 
@@ -262,7 +263,7 @@ def test_set_params_between_partial_fits_reaches_every_layer(binary_data):
         bidirectional=True, num_layers=2, dropout=0.1, **FAST
     ).partial_fit(X, y, classes=[0, 1])
     clf.set_params(bptt_truncate=3, dropout=0.4, alpha=0.01).partial_fit(X, y)
-    layers = clf.network_.layers
+    layers = list(clf.network_.walk())
     directions = [
         rnn
         for layer in layers

@@ -38,6 +38,7 @@ def test_count_ones_linear_rnn_learns_unit_weights_and_generalises_to_length_36(
         cell="rnn",
         hidden_size=1,
         activation="identity",
+        conv_filters=(),  # the course's linear RNN alone
         solver="rprop",
         learning_rate_init=0.01,
         scale_input=False,  # the weights are read in the input's units

@@ -81,7 +81,7 @@ def searches(order_task):
         ),
         "HashingSequenceVectorizer": (
             hashed,
-            {"scratchrnnclassifier__learning_rate_init": [0.01, 0.05]},
+            {"scratchrnnclassifier__learning_rate_init": [0.01, 0.1]},
             REVIEWS,
             LABELS,
         ),

@@ -10,6 +10,7 @@ def order_classifier(**params):
     defaults = dict(
         cell="rnn",  # the Elman cell: grads[1] is its recurrent kernel
         hidden_size=16,
+        conv_filters=(),  # the recurrent layer alone must carry the order
         learning_rate_init=0.02,
         max_iter=80,
         batch_size=32,

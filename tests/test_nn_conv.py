@@ -162,7 +162,9 @@ def test_network_with_conv_branch_gradients(return_sequences, downsample):
     mask[:2, 1] = False
     shape = (T, N) if return_sequences else (N,)
     target = rng.randint(0, 3, size=shape)
-    weights = mask.astype(float) if return_sequences else np.ones(N)
+    # unequal sample weights: the batch statistics are weighted too
+    sample = rng.rand(N) + 0.5
+    weights = mask * sample if return_sequences else sample
     x = rng.randn(T, N, D)
     errors = check_network_gradients(net, x, target, weights, mask)
     for name, error, grad in zip(net.param_names, errors, net.grads):
@@ -262,3 +264,40 @@ def test_parallel_concatenates_branches_and_sums_input_gradients():
     assert error < 1e-7
     assert both.param_names[0] == "rnn.0.kernel"
     assert both.param_names[-1] == "conv.0.bias"
+
+
+def test_batch_norm_statistics_weigh_samples_as_repetitions():
+    """A sample of weight 2 counts as two, one of weight 0 as none: outputs,
+    gradients and running statistics are those of the repeated batch."""
+    rng = np.random.RandomState(6)
+    x = rng.randn(5, 4, 3)  # (T, N, C)
+    weights = np.array([2.0, 0.0, 1.0, 3.0])
+    upstream = rng.randn(5, 4, 3)
+    weighted = BatchNorm(3, dtype=float)
+    weighted.gamma[...] = rng.rand(3) + 0.5
+    weighted.sample_weight = weights
+    out = weighted.forward(x, training=True)
+    dx = weighted.backward(upstream * weights[None, :, None])
+    counts = weights.astype(int)
+    repeated = BatchNorm(3, dtype=float)
+    repeated.gamma[...] = weighted.gamma
+    x_repeated = np.repeat(x, counts, axis=1)
+    out_repeated = repeated.forward(x_repeated, training=True)
+    dx_repeated = repeated.backward(np.repeat(upstream, counts, axis=1))
+    first = np.cumsum(counts) - counts  # each sample's first copy
+    kept = counts > 0
+    assert_allclose(out[:, kept], out_repeated[:, first[kept]], atol=1e-12)
+    # a copy's gradient is the sample's share: the sample's is their sum
+    summed = np.add.reduceat(dx_repeated, first[kept], axis=1)
+    assert_allclose(dx[:, kept], summed, atol=1e-12)
+    for mine, theirs in zip(
+        weighted.grads + weighted.buffers[:1], repeated.grads + repeated.buffers[:1]
+    ):
+        assert_allclose(mine, theirs, atol=1e-12)
+    # running_var's unbiasing counts Kish's effective positions (sum w)^2 /
+    # sum w^2, not the repetitions, so that only the weights' ratios matter
+    position_weights = np.broadcast_to(weights, x.shape[:2])
+    effective = position_weights.sum() ** 2 / (position_weights**2).sum()
+    batch_var = x_repeated.reshape(-1, 3).var(axis=0)
+    expected = 0.9 + 0.1 * batch_var * effective / (effective - 1)
+    assert_allclose(weighted.running_var, expected, atol=1e-12)

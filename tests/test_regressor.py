@@ -72,7 +72,9 @@ def test_return_sequences_regressor_multi_output_and_transform():
     params = dict(hidden_size=6, max_iter=4, random_state=0)
     reg = ScratchRNNRegressor(return_sequences=True, **params).fit(X, y)
     assert reg.predict(X).shape == (10, 7, 2)
-    assert reg.transform(X).shape == (10, 7, 6)
+    # per step: the recurrent state beside the convolutional branch's last
+    # 32 filters (conv_filters="auto")
+    assert reg.transform(X).shape == (10, 7, 6 + 32)
 
 
 def test_early_stopping_starts_from_the_training_mean(monkeypatch):

@@ -197,8 +197,10 @@ def build_network(
         channels = 2 * input_size
         for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
             conv_branch += [
-                Conv1D(channels, filters, kernel_size, rng=rng, dtype=dtype),
-                BatchNorm(filters, dtype=dtype),
+                Conv1D(
+                    channels, filters, kernel_size, use_bias=False, rng=rng, dtype=dtype
+                ),
+                BatchNorm(filters, unbiased=False, dtype=dtype),
                 Activation("relu"),
             ]
             channels = filters
@@ -274,7 +276,7 @@ def count_parameters(
     channels = 2 * input_size  # the series and its shape
     input_size = directions * hidden_size
     for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
-        count += kernel_size * channels * filters + 3 * filters  # bias, gamma, beta
+        count += kernel_size * channels * filters + 2 * filters  # gamma, beta
         channels = filters
     if conv_filters:
         input_size += channels

@@ -39,10 +39,10 @@ Examples
 ['rnn.0.kernel', 'rnn.0.recurrent_kernel', 'rnn.0.bias', 'rnn.0.recurrent_bias', \
 'rnn.0.reverse.kernel']
 >>> net.param_names[8:] + net.buffer_names
-['conv.0.kernel', 'conv.0.bias', 'conv.0.norm.gamma', 'conv.0.norm.beta', \
-'head.0.kernel', 'head.0.bias', 'conv.0.norm.running_mean', 'conv.0.norm.running_var']
+['conv.0.kernel', 'conv.0.norm.gamma', 'conv.0.norm.beta', 'head.0.kernel', \
+'head.0.bias', 'conv.0.norm.running_mean', 'conv.0.norm.running_var']
 >>> sorted(torch_state_dict(net))[:3]
-['conv.0.bias', 'conv.0.norm.bias', 'conv.0.norm.running_mean']
+['conv.0.norm.bias', 'conv.0.norm.running_mean', 'conv.0.norm.running_var']
 >>> torch_state_dict(net)["rnn.weight_ih_l0_reverse"].shape      # (3 H, D)
 (6, 3)
 """

@@ -50,6 +50,10 @@ class Network:
         self.params = [p for layer in self.layers for p in layer.params]
         self.grads = [g for layer in self.layers for g in layer.grads]
         self.buffers = [b for layer in self.layers for b in layer.buffers]
+        # Layers whose training statistics weigh the samples (batch norm).
+        self._batch_statistics = [
+            layer for layer in self.walk() if hasattr(layer, "sample_weight")
+        ]
         self.param_names, self.buffer_names = role_names(self.layers)
         starts = np.cumsum([0] + [len(layer.params) for layer in self.layers])
         self._row_sparse = [
@@ -168,7 +172,13 @@ class Network:
         ``weights`` holds one weight per row of the loss: per sample, or per
         (time step, sample) for sequence outputs, zero on padding.
         """
-        logits = self.forward(x, mask, training=True)
+        for layer in self._batch_statistics:  # weighted batch statistics
+            layer.sample_weight = weights
+        try:
+            logits = self.forward(x, mask, training=True)
+        finally:
+            for layer in self._batch_statistics:
+                layer.sample_weight = None
         n_outputs = logits.shape[-1]
         rows = weights.size
         loss, dlogits = self.loss.loss_and_gradient(

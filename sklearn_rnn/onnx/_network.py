@@ -126,7 +126,11 @@ def _conv(graph, layer, sequence):
         "Conv",
         x,
         graph.const(weights["weight"], hint="conv_weight"),
-        graph.const(weights["bias"], hint="conv_bias"),
+        *(
+            [graph.const(weights["bias"], hint="conv_bias")]
+            if "bias" in weights
+            else []
+        ),
         kernel_shape=[layer.kernel_size],
         pads=[layer.left, right],
     )

@@ -67,7 +67,9 @@ class Twin(torch.nn.Module):
         for filters, kernel in zip(
             spec.get("conv_filters", ()), spec.get("conv_kernel_sizes", ())
         ):
-            conv = torch.nn.Conv1d(channels, filters, kernel, padding="same")
+            conv = torch.nn.Conv1d(
+                channels, filters, kernel, padding="same", bias=False
+            )
             conv.add_module("norm", torch.nn.BatchNorm1d(filters))
             self.conv.append(conv)
             channels = filters

@@ -37,6 +37,11 @@ class Conv1D(Layer):
         Output channels.
     kernel_size : int
         Steps each output reads.
+    use_bias : bool, default=True
+        Add a bias per filter; a convolution followed by batch
+        normalisation has none (the normalisation removes any shift, so the
+        bias's gradient is 0, and an optimizer such as Adam would move it by
+        the rounding noise of that 0), as in PyTorch's ``bias=False``.
     init : str, default="he"
         Initializer of ``kernel`` (He: the layer feeds a ReLU), drawn as a
         ``(kernel_size * in_channels, filters)`` matrix: its fan-in is
@@ -49,7 +54,7 @@ class Conv1D(Layer):
     kernel : ndarray of shape (kernel_size, in_channels, filters)
         ``torch.nn.Conv1d``'s ``weight`` (filters, in_channels, kernel_size)
         is ``kernel.transpose(2, 1, 0)``.
-    bias : ndarray of shape (filters,)
+    bias : ndarray of shape (filters,) or None
 
     Examples
     --------
@@ -61,12 +66,18 @@ class Conv1D(Layer):
     array([ 32., 321., 210.])
     """
 
-    param_names = ("kernel", "bias")
     role = "conv"
     _caches = ("_padded", "_mask")
 
     def __init__(
-        self, in_channels, filters, kernel_size, init="he", rng=None, dtype=np.float32
+        self,
+        in_channels,
+        filters,
+        kernel_size,
+        use_bias=True,
+        init="he",
+        rng=None,
+        dtype=np.float32,
     ):
         super().__init__()
         rng = np.random.RandomState(0) if rng is None else rng
@@ -77,9 +88,10 @@ class Conv1D(Layer):
         self.kernel = np.ascontiguousarray(
             flat.reshape(kernel_size, in_channels, filters)
         )
-        self.bias = np.zeros(filters, dtype=dtype)
-        self.params = [self.kernel, self.bias]
-        self.grads = [np.zeros_like(self.kernel), np.zeros_like(self.bias)]
+        self.bias = np.zeros(filters, dtype=dtype) if use_bias else None
+        self.params = [self.kernel] + ([self.bias] if use_bias else [])
+        self.param_names = ("kernel", "bias")[: len(self.params)]
+        self.grads = [np.zeros_like(p) for p in self.params]
 
     def __repr__(self):
         return (
@@ -102,7 +114,10 @@ class Conv1D(Layer):
         T, N, _ = x.shape
         padded = self._pad(x, mask)
         out = np.empty((T, N, self.filters), dtype=self.kernel.dtype)
-        out[...] = self.bias
+        if self.bias is None:
+            out.fill(0.0)
+        else:
+            out[...] = self.bias
         rows = out.reshape(T * N, self.filters)
         for k in range(self.kernel_size):
             taps = padded[k : k + T].reshape(T * N, -1)
@@ -115,11 +130,12 @@ class Conv1D(Layer):
         padded, mask = self._padded, self._mask
         T, N, C = dout.shape[0], dout.shape[1], padded.shape[2]
         d_rows = np.ascontiguousarray(dout).reshape(T * N, self.filters)
-        d_kernel, d_bias = self.grads
+        d_kernel = self.grads[0]
         for k in range(self.kernel_size):
             taps = padded[k : k + T].reshape(T * N, C)
             product(taps.T, d_rows, out=d_kernel[k])
-        d_rows.sum(axis=0, out=d_bias)
+        if self.bias is not None:
+            d_rows.sum(axis=0, out=self.grads[1])
         if not self.input_grad:
             return None
         # The gradient of the padded input; its zero borders are dropped, and
@@ -141,4 +157,7 @@ class Conv1D(Layer):
         """The weights as ``torch.nn.Conv1d`` names them: ``weight``
         (filters, in_channels, kernel_size) is ``kernel.transpose(2, 1, 0)``,
         ``bias`` is ``bias``."""
-        return {"weight": self.kernel.transpose(2, 1, 0), "bias": self.bias}
+        weights = {"weight": self.kernel.transpose(2, 1, 0)}
+        if self.bias is not None:
+            weights["bias"] = self.bias
+        return weights

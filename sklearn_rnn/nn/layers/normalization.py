@@ -4,6 +4,8 @@ import numpy as np
 
 from .base import Layer
 
+_TINY = np.finfo(np.float64).tiny
+
 
 class BatchNorm(Layer):
     """``out = gamma * (x - mean) / sqrt(var + eps) + beta``, per channel.
@@ -12,21 +14,35 @@ class BatchNorm(Layer):
     ``(N, C)`` batches) as ``torch.nn.BatchNorm1d`` does: while training,
     ``mean`` and ``var`` are the batch's (the biased variance) over every
     valid (step, sample) position, and the running estimates move towards
-    them, ``running = (1 - momentum) * running + momentum * batch`` (the
-    unbiased variance for ``running_var``); at inference the running
-    estimates are used.
+    them, ``running = (1 - momentum) * running + momentum * batch`` (for
+    ``running_var``, the unbiased variance as torch takes it, or the biased
+    one as Keras does); at inference the running estimates are used.
 
-    **Masks.**  Padding steps take no part in the batch statistics, so a
-    batch of padded sequences is normalised as its valid steps alone would
-    be; their outputs are ``beta`` (not meaningful: every consumer ignores
-    padding steps) and they receive no gradient.
+    **Masks and sample weights.**  Padding steps take no part in the batch
+    statistics, so a batch of padded sequences is normalised as its valid
+    steps alone would be; their outputs are ``beta`` (not meaningful: every
+    consumer ignores padding steps) and they receive no gradient.  With the
+    batch's ``sample_weight`` set, the statistics are weighted means: a
+    sample of weight 0 takes no part, one of weight 2 counts as two (what
+    fitting with sample weights means for scikit-learn estimators).
 
     Parameters
     ----------
     channels : int
+        Features per position (``C``).
     momentum : float, default=0.1
+        Weight of the batch statistics in each running-estimate update.
     eps : float, default=1e-5
+        Added to the variance before its square root.
+    unbiased : bool, default=True
+        Whether ``running_var`` takes the batch variance times
+        ``n / (n - 1)`` (torch), ``n`` the count of valid positions, or
+        Kish's effective count ``(sum w)^2 / sum w^2`` with sample weights.
+        False takes the batch variance as it is (Keras), so that weights
+        act exactly as repetitions would and only their ratios matter: the
+        estimators use False.
     dtype : numpy dtype, default=np.float32
+        Dtype of the weights and running statistics.
 
     Attributes
     ----------
@@ -52,11 +68,17 @@ class BatchNorm(Layer):
     #: Named after the layer it normalises (``conv.0.norm``; see
     #: :mod:`sklearn_rnn.nn.naming`).
     role = "norm"
-    _caches = ("_normalized", "_inverse_std", "_mask", "_count")
+    _caches = ("_normalized", "_inverse_std", "_mask", "_share")
+    #: The training batch's sample weights, (N,) or per step (T, N), set by
+    #: the network before a training pass (None: all equal): batch
+    #: statistics are weighted, so a sample of weight 2 counts as two.
+    sample_weight = None
 
-    def __init__(self, channels, momentum=0.1, eps=1e-5, dtype=np.float32):
+    def __init__(
+        self, channels, momentum=0.1, eps=1e-5, unbiased=True, dtype=np.float32
+    ):
         super().__init__()
-        self.momentum, self.eps = momentum, eps
+        self.momentum, self.eps, self.unbiased = momentum, eps, unbiased
         self.gamma = np.ones(channels, dtype=dtype)
         self.beta = np.zeros(channels, dtype=dtype)
         self.params = [self.gamma, self.beta]
@@ -68,6 +90,18 @@ class BatchNorm(Layer):
     def __repr__(self):
         return f"BatchNorm({len(self.gamma)})"
 
+    def _position_weights(self, x, mask):
+        """Each (step, sample) position's weight in the batch statistics,
+        shaped like ``x`` but for its last axis, or None (all equal): 0 on
+        padding, the sample's weight elsewhere (``sample_weight``)."""
+        weights = None if x.ndim == 2 or mask is None else mask.astype(x.dtype)
+        if self.sample_weight is not None:
+            sample = np.asarray(self.sample_weight, dtype=x.dtype)
+            if x.ndim == 3 and sample.ndim == 1:  # one weight per sequence
+                sample = np.broadcast_to(sample, x.shape[:2])
+            weights = sample if weights is None else weights * sample
+        return None if weights is None else weights[..., None]
+
     def forward(self, x, mask=None, training=False):
         if not training:
             scale = self.gamma / np.sqrt(self.running_var + self.eps)
@@ -76,18 +110,31 @@ class BatchNorm(Layer):
             out += self.beta
             return out
         axes = tuple(range(x.ndim - 1))
-        valid = None if mask is None or x.ndim == 2 else mask[..., None]
-        if valid is None:
-            count = x.size // x.shape[-1]
+        channels = x.shape[-1]
+        weights = self._position_weights(x, mask)
+        flat = x.reshape(-1, channels)
+        if weights is None:
+            count = len(flat)
+            share = 1.0 / count
             mean = x.mean(axis=axes)
+            centred = x - mean
+            flat = centred.reshape(-1, channels)
+            var = np.einsum("ic,ic->c", flat, flat) / count
         else:
-            count = max(int(mask.sum()), 1)
-            mean = np.einsum("tnc,tn->c", x, mask.astype(x.dtype)) / count
-        centred = x - mean
-        if valid is not None:
-            centred *= valid
-        flat = centred.reshape(-1, x.shape[-1])
-        var = np.einsum("ic,ic->c", flat, flat) / count
+            # Each position's share of the statistics, w / sum(w) (summed in
+            # float64), so the weights' scale cancels before float32 sees it.
+            weights = weights.astype(np.float64)
+            share = weights / max(weights.sum(), _TINY)
+            # Kish's effective count 1 / sum(share^2): the count of
+            # equal-weight positions the statistics amount to.
+            count = 1.0 / max(np.dot(share.ravel(), share.ravel()), _TINY)
+            share = share.astype(x.dtype)
+            mean = share.reshape(-1) @ flat
+            centred = x - mean
+            flat = centred.reshape(-1, channels)
+            var = share.reshape(-1) @ (flat * flat)
+        if mask is not None and x.ndim == 3:
+            centred *= mask[..., None]  # padding: no output of its own
         inverse_std = 1.0 / np.sqrt(var + self.eps)
         normalized = centred
         normalized *= inverse_std
@@ -97,13 +144,16 @@ class BatchNorm(Layer):
         self.running_mean *= 1 - m
         self.running_mean += m * mean
         self.running_var *= 1 - m
-        self.running_var += m * var * (count / max(count - 1, 1))
+        if self.unbiased:
+            var = var * (count / max(count - 1, 1))
+        self.running_var += m * var
         self._normalized, self._inverse_std = normalized, inverse_std
-        self._mask, self._count = valid, count
+        self._mask = None if mask is None or x.ndim == 2 else mask[..., None]
+        self._share = share
         return out
 
     def backward(self, dout):
-        normalized, valid, count = self._normalized, self._mask, self._count
+        normalized, valid = self._normalized, self._mask
         d_gamma, d_beta = self.grads
         if valid is not None:
             dout = dout * valid
@@ -118,11 +168,13 @@ class BatchNorm(Layer):
         )
         if not self.input_grad:
             return None
-        # dx = gamma / std * (dy - mean(dy) - xhat * mean(dy * xhat)), the
-        # means over valid positions; padding gets no gradient.
-        dx = normalized * (d_gamma / count)
+        # dx = gamma / std * (dy - s sum(dy) - s xhat sum(dy xhat)), with s
+        # a position's share of the statistics (1 / count without weights);
+        # padding gets no gradient.
+        dx = normalized * d_gamma
+        dx += d_beta
+        dx *= self._share
         dx -= dout
-        dx += d_beta / count
         dx *= -(self.gamma * self._inverse_std)
         if valid is not None:
             dx *= valid
