@@ -20,6 +20,9 @@ also the training mean), and prints one Markdown row per data set and seed:
 test accuracy (or RMSE), fit seconds and epochs, then the means.
 
 - Default: official train/test split; the test split only reports.
+- ``--recipe``: also the recipe of ``examples/time_series_recipe.py``, a
+  soft vote of three default fits per seed (seed ``r`` votes the fits of
+  seeds ``3r`` to ``3r + 2``), from the fits' stored predictions.
 - ``--cv K``: K-fold cross-validation on the *training split only*
   (stratified for classification, seed-shuffled), to choose settings; the
   score is the mean over folds.
@@ -149,7 +152,51 @@ def run(kind, name, seed, params, fold=None, n_folds=None):
     result["seconds"] = time.perf_counter() - start
     result["epochs"] = int(estimator.n_iter_)
     result["score"] = score(regression, estimator, X_test, y_test)
+    if kind == "ours":  # the recipe's ensembles average them (recipe_rows)
+        predicted = estimator.predict(X_test) if regression else None
+        if not regression:
+            predicted = estimator.predict_proba(X_test)
+            result["classes"] = estimator.classes_.tolist()
+        result["predictions"] = predicted.tolist()
+        result["truth"] = np.asarray(y_test).tolist()
     return result
+
+
+def recipe_rows(results, seeds, members=3):
+    """The recipe's score per data set and seed ``r``: the soft vote (mean
+    probability, or mean prediction for regression) of the default fits of
+    seeds ``members * r`` to ``members * r + members - 1``, which is what
+    ``examples/time_series_recipe.py`` fits; its seconds are the members'
+    summed (its two worker processes halve them on two cores)."""
+    rows = []
+    for name in dict.fromkeys(r["data set"] for r in results):
+        fits = {
+            r["seed"]: r
+            for r in results
+            if r["kind"] == "ours" and r["data set"] == name and r["fold"] is None
+        }
+        for seed in seeds:
+            group = [fits.get(members * seed + i) for i in range(members)]
+            if None in group:
+                continue
+            mean = np.mean([g["predictions"] for g in group], axis=0)
+            truth = np.asarray(group[0]["truth"])
+            if name in REGRESSION:
+                value = float(np.sqrt(np.mean((mean - truth) ** 2)))
+            else:
+                classes = np.asarray(group[0]["classes"])
+                value = float(np.mean(classes[mean.argmax(axis=1)] == truth))
+            rows.append(
+                {
+                    "kind": "recipe",
+                    "data set": name,
+                    "seed": seed,
+                    "score": value,
+                    "seconds": float(sum(g["seconds"] for g in group)),
+                    "epochs": float(np.median([g["epochs"] for g in group])),
+                }
+            )
+    return rows
 
 
 def jobs(kinds, datasets, seeds, params, n_folds):
@@ -220,6 +267,15 @@ def main(argv=None):
     parser.add_argument("--cv", type=int, default=0, help="folds on the train split")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--json", help="append one JSON line per fit to this file")
+    parser.add_argument(
+        "--recipe",
+        action="store_true",
+        help="also the recipe (a soft vote of 3 default fits per seed: fits "
+        "seeds 0 to 3 * len(seeds) - 1 of ours)",
+    )
+    parser.add_argument(
+        "--from-json", help="summarise the fits of this file instead of fitting"
+    )
     args = parser.parse_args(argv)
     params = json.loads(args.params) if args.params else VARIANTS[args.variant]
     for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
@@ -227,7 +283,14 @@ def main(argv=None):
             params[key] = tuple(params[key])
     suite_data_home()
     work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv))
+    if args.recipe:
+        members = range(len(args.seeds), 3 * len(args.seeds))
+        work += list(jobs(["ours"], args.datasets, members, params, 0))
     results = []
+    if args.from_json:
+        with open(args.from_json) as lines:
+            results = [json.loads(line) for line in lines]
+        work = []
     for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
         delayed(run)(*job) for job in work
     ):
@@ -235,7 +298,8 @@ def main(argv=None):
             k: list(v) if isinstance(v, tuple) else v for k, v in params.items()
         }
         results.append(result)
-        print(json.dumps(result), file=sys.stderr, flush=True)
+        brief = {k: v for k, v in result.items() if k not in ("predictions", "truth")}
+        print(json.dumps(brief), file=sys.stderr, flush=True)
         if args.json:
             with open(args.json, "a") as out:
                 out.write(json.dumps(result) + "\n")
@@ -259,7 +323,11 @@ def main(argv=None):
             }
             for rows in merged.values()
         ]
-    kinds = [k for k in args.kinds if any(r["kind"] == k for r in results)]
+    if args.recipe:
+        results += recipe_rows(results, args.seeds)
+    seeds = set(args.seeds)
+    results = [r for r in results if r["seed"] in seeds]
+    kinds = [k for k in [*args.kinds, "recipe"] if any(r["kind"] == k for r in results)]
     print(
         f"params: {json.dumps(params)}; seeds {args.seeds}; "
         + (f"{args.cv}-fold CV on the train split" if args.cv else "test split")

@@ -39,7 +39,8 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     Returns
     -------
     dict
-        Weight name (``"<layer index>.<LayerClass>.<weight>"``) -> relative error
+        Weight name (its role name, e.g. ``"rnn.0.kernel"``; see
+        :mod:`sklearn_rnn.nn.naming`) -> relative error
         ``||analytic - numeric|| / (||analytic|| + ||numeric||)``.
 
     See Also
@@ -52,7 +53,8 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6):
     >>> from sklearn_rnn import ScratchRNNClassifier, check_gradients
     >>> rng = np.random.RandomState(0)
     >>> X, y = rng.randn(6, 4, 2), np.array([0, 1, 2, 0, 1, 2])
-    >>> clf = ScratchRNNClassifier(hidden_size=3, random_state=0)
+    >>> clf = ScratchRNNClassifier(hidden_size=3, conv_filters=(4, 3),
+    ...                            conv_kernel_sizes=(3, 2), random_state=0)
     >>> errors = check_gradients(clf, X, y)
     >>> list(errors)[:3]
     ['rnn.0.kernel', 'rnn.0.recurrent_kernel', 'rnn.0.bias']

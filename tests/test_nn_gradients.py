@@ -233,16 +233,27 @@ def test_l2_penalty_spares_biases_and_embedding_rows_not_in_the_batch():
     assert_gradients_match(net, ids, rng.randn(2, 1), np.ones(2), ids != 0)
 
 
+SMALL_CONV = dict(conv_filters=(4, 3), conv_kernel_sizes=(3, 2))
+
+
 @pytest.mark.parametrize(
     "params, make_y",
     [
-        (dict(), lambda rng: rng.randint(0, 3, 6)),
+        # the default architecture, its convolutional branch narrowed (two
+        # loss evaluations per weight entry: (32, 64, 32) filters take 60 s)
+        (SMALL_CONV, lambda rng: rng.randint(0, 3, 6)),
         (
-            dict(return_sequences=True, bidirectional=True),
+            dict(return_sequences=True, bidirectional=True, **SMALL_CONV),
             lambda rng: rng.randint(0, 2, (6, 4)),
         ),
         (
-            dict(pooling="max", num_layers=2, dropout=0.2, dense_layers=(3,)),
+            dict(
+                pooling="max",
+                num_layers=2,
+                dropout=0.2,
+                dense_layers=(3,),
+                conv_filters=(),
+            ),
             lambda rng: rng.randint(0, 2, (6, 2)),
         ),
     ],
@@ -256,7 +267,7 @@ def test_public_check_gradients_on_estimators(params, make_y):
     errors = check_gradients(clf, X, make_y(rng), sample_weight=rng.rand(6))
     assert max(errors.values()) < TOLERANCE, errors
     reg = ScratchRNNRegressor(
-        hidden_size=3, activation="relu", max_iter=3, random_state=0
+        hidden_size=3, activation="relu", max_iter=3, random_state=0, **SMALL_CONV
     )
     reg.fit(X, rng.randn(6, 2))
     assert max(check_gradients(reg, X, rng.randn(6, 2)).values()) < TOLERANCE
