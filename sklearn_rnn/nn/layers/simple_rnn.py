@@ -33,8 +33,16 @@ class SimpleRNN(Recurrent):
         Truncated BPTT: gradients do not flow across the boundaries of
         consecutive windows of this many steps (the state itself does), as
         when PyTorch users ``detach()`` the state every k steps.
-    rng : numpy random generator
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights; None uses ``RandomState(0)``.
     dtype : numpy dtype, default=np.float32
+        Dtype of the weights.
+
+    See Also
+    --------
+    Recurrent : The loop this layer runs, over any cell.
+    sklearn_rnn.nn.cells.SimpleRNNCell : The Elman step.
+    Bidirectional : Two recurrent layers, one reading backward.
 
     Examples
     --------
@@ -86,4 +94,5 @@ class SimpleRNN(Recurrent):
 
     @property
     def activation(self):
+        """The cell's activation ``f`` (``name``, ``forward``, ``derivative``)."""
         return self.cell.activation
