@@ -18,6 +18,15 @@ import numpy as np
 class Layer:
     """Base class of the engine's layers.
 
+    A layer maps a batch to a batch: :meth:`forward` computes its output
+    (and, in a training pass, caches what :meth:`backward` needs), and
+    :meth:`backward` turns dL/d(output) into the gradients of the layer's
+    weights, written to ``grads``, and dL/d(input), returned.  Sequences are
+    time-major ``(T, N, D)`` arrays with an optional boolean ``(T, N)`` mask
+    that is false on padding steps (see the module docstring).  A subclass
+    sets ``params`` and ``grads`` in its ``__init__`` and implements
+    :meth:`forward` and :meth:`backward`; the other methods have defaults.
+
     Attributes
     ----------
     params : list of ndarray
@@ -30,6 +39,32 @@ class Layer:
         weights, PyTorch's buffers), saved and restored with the weights.
     input_grad : bool
         Whether :meth:`backward` must return the gradient w.r.t. the input.
+
+    See Also
+    --------
+    Dense : A fully connected layer, the simplest with weights.
+    Recurrent : The recurrent loop over a cell.
+    sklearn_rnn.nn.Network : Runs a list of layers and its loss.
+
+    Examples
+    --------
+    A layer without weights that doubles its input:
+
+    >>> import numpy as np
+    >>> class Double(Layer):
+    ...     def forward(self, x, mask=None, training=False):
+    ...         return 2 * x
+    ...
+    ...     def backward(self, dout):
+    ...         return 2 * dout if self.input_grad else None
+    >>> layer = Double()
+    >>> x = np.ones((3, 2, 1))                       # (T, N, D)
+    >>> layer.forward(x, training=True)[:, 0, 0]
+    array([2., 2., 2.])
+    >>> layer.backward(np.ones((3, 2, 1)))[:, 0, 0]
+    array([2., 2., 2.])
+    >>> layer.params, layer.output_mask(None), layer.torch_parameters()
+    ([], None, {})
     """
 
     input_grad = True
@@ -55,29 +90,95 @@ class Layer:
         self.buffers = []
 
     def forward(self, x, mask=None, training=False):
-        """Compute the layer's output for input ``x``."""
+        """Compute the layer's output for input ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The input: a time-major batch of sequences ``(T, N, D)``, or an
+            ``(N, D)`` batch for the layers that read one.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on the padding steps of ``x``; None if every step is valid.
+        training : bool, default=False
+            Whether this is a training pass: only then does the layer keep
+            what :meth:`backward` needs (an inference pass writes nothing to
+            the layer, so that several may run at once).
+
+        Returns
+        -------
+        out : ndarray
+            The layer's output.
+        """
         raise NotImplementedError
 
     def backward(self, dout):
-        """Store parameter gradients in ``grads``; return ``dL/dx`` or None."""
+        """Backpropagate through the last training pass.
+
+        Overwrites ``grads`` with the gradients of the loss w.r.t. ``params``,
+        summed over the batch; it never updates a parameter.
+
+        Parameters
+        ----------
+        dout : ndarray
+            The gradient of the loss w.r.t. the output of the last
+            :meth:`forward` call made with ``training=True``, of its shape.
+
+        Returns
+        -------
+        dx : ndarray or None
+            The gradient of the loss w.r.t. that call's input, of its shape,
+            or None when ``input_grad`` is false (the first layer of a
+            network needs none).
+        """
         raise NotImplementedError
 
     def output_mask(self, mask):
-        """The mask of this layer's output, given the mask of its input."""
+        """The mask of this layer's output, given the mask of its input.
+
+        Parameters
+        ----------
+        mask : ndarray of shape (T, N) of bool or None
+            The mask of the input (None: every step valid).
+
+        Returns
+        -------
+        ndarray of bool or None
+            The mask of the output: by default ``mask`` itself, for a layer
+            that keeps the steps of its input.
+        """
         return mask
 
     def sublayers(self):
-        """The layers this one runs (a container's branches); none by default."""
+        """The layers this one runs (a container's branches).
+
+        Returns
+        -------
+        sequence of Layer
+            The layers inside this one, in order; empty by default.
+        """
         return ()
 
     def torch_parameters(self):
-        """The weights and buffers under the names of the layer's PyTorch
-        counterpart, as views of its own arrays (each layer documents the
-        mapping); none by default."""
+        """The weights and buffers under the names of the PyTorch counterpart.
+
+        Returns
+        -------
+        dict of str to ndarray
+            The layer's arrays under the names of the ``state_dict`` of its
+            PyTorch counterpart, as views of its own arrays where the layouts
+            allow it (each layer documents the mapping); empty by default.
+        """
         return {}
 
     def load_torch_parameters(self, parameters):
-        """Copy in arrays named as :meth:`torch_parameters` names them."""
+        """Copy in arrays named as :meth:`torch_parameters` names them.
+
+        Parameters
+        ----------
+        parameters : dict of str to array-like
+            An array for every name of :meth:`torch_parameters`, of the
+            shape given there (other names are ignored).
+        """
         for name, own in self.torch_parameters().items():
             np.copyto(own, parameters[name])
 

@@ -46,8 +46,10 @@ class Conv1D(Layer):
         Initializer of ``kernel`` (He: the layer feeds a ReLU), drawn as a
         ``(kernel_size * in_channels, filters)`` matrix: its fan-in is
         ``kernel_size * in_channels``.
-    rng : numpy.random.RandomState
+    rng : numpy.random.RandomState, default=None
+        Source of the initial kernel; None uses ``RandomState(0)``.
     dtype : numpy dtype, default=np.float32
+        Dtype of the weights and of the output.
 
     Attributes
     ----------
@@ -55,6 +57,13 @@ class Conv1D(Layer):
         ``torch.nn.Conv1d``'s ``weight`` (filters, in_channels, kernel_size)
         is ``kernel.transpose(2, 1, 0)``.
     bias : ndarray of shape (filters,) or None
+        ``torch.nn.Conv1d``'s ``bias``; None without ``use_bias``.
+
+    See Also
+    --------
+    BatchNorm : The normalisation that follows each convolution in a
+        convolutional branch.
+    Dense : The same map applied to one step at a time.
 
     Examples
     --------
@@ -111,6 +120,23 @@ class Conv1D(Layer):
         return padded
 
     def forward(self, x, mask=None, training=False):
+        """Convolve ``x`` over time, reading padding steps as zeros.
+
+        Parameters
+        ----------
+        x : ndarray of shape (T, N, in_channels)
+            Time-major sequences.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps, which are read as zeros.
+        training : bool, default=False
+            Whether to keep the padded input and the mask for
+            :meth:`backward`.
+
+        Returns
+        -------
+        out : ndarray of shape (T, N, filters)
+            One output per input step, in the kernel's dtype.
+        """
         T, N, _ = x.shape
         padded = self._pad(x, mask)
         out = np.empty((T, N, self.filters), dtype=self.kernel.dtype)
@@ -127,6 +153,20 @@ class Conv1D(Layer):
         return out
 
     def backward(self, dout):
+        """Write the kernel's and bias's gradients; return the input's.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (T, N, filters)
+            The gradient of the loss w.r.t. the output of the last training
+            pass.
+
+        Returns
+        -------
+        dx : ndarray of shape (T, N, in_channels) or None
+            The gradient w.r.t. the input, zero on padding steps; None when
+            ``input_grad`` is false.
+        """
         padded, mask = self._padded, self._mask
         T, N, C = dout.shape[0], dout.shape[1], padded.shape[2]
         d_rows = np.ascontiguousarray(dout).reshape(T * N, self.filters)
@@ -154,9 +194,15 @@ class Conv1D(Layer):
         return dx
 
     def torch_parameters(self):
-        """The weights as ``torch.nn.Conv1d`` names them: ``weight``
-        (filters, in_channels, kernel_size) is ``kernel.transpose(2, 1, 0)``,
-        ``bias`` is ``bias``."""
+        """The weights as ``torch.nn.Conv1d`` names them.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight``, of shape (filters, in_channels, kernel_size), is the
+            view ``kernel.transpose(2, 1, 0)``; ``bias`` is ``bias`` (left
+            out without ``use_bias``).
+        """
         weights = {"weight": self.kernel.transpose(2, 1, 0)}
         if self.bias is not None:
             weights["bias"] = self.bias

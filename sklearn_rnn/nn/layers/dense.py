@@ -16,11 +16,19 @@ class Dense(Layer):
 
     Parameters
     ----------
-    input_size, output_size : int
-    activation : str, default="identity"
-    init : str, default="xavier"
-    rng : numpy random generator
+    input_size : int
+        Features per input row, ``D``.
+    output_size : int
+        Features per output row (units).
+    activation : {"identity", "relu", "tanh", "sigmoid"}, default="identity"
+        The function ``f`` applied to ``x @ kernel + bias``.
+    init : {"xavier", "he", "normal", "orthogonal"}, default="xavier"
+        Initializer of ``kernel`` (see :mod:`sklearn_rnn.nn.initializers`);
+        ``bias`` starts at zero.
+    rng : numpy.random.RandomState, default=None
+        Source of the initial kernel; None uses ``RandomState(0)``.
     dtype : numpy dtype, default=np.float32
+        Dtype of the weights.
 
     Attributes
     ----------
@@ -28,6 +36,11 @@ class Dense(Layer):
         ``torch.nn.Linear``'s ``weight`` is ``kernel.T``.
     bias : ndarray of shape (output_size,)
         ``torch.nn.Linear``'s ``bias``.
+
+    See Also
+    --------
+    Conv1D : A dense map of a window of steps instead of one step.
+    Activation : An activation as a layer of its own.
 
     Examples
     --------
@@ -59,6 +72,23 @@ class Dense(Layer):
         self.grads = [np.zeros_like(self.kernel), np.zeros_like(self.bias)]
 
     def forward(self, x, mask=None, training=False):
+        """Compute ``f(x @ kernel + bias)`` over the last axis.
+
+        Parameters
+        ----------
+        x : ndarray of shape (..., input_size)
+            An ``(N, D)`` batch or a ``(T, N, D)`` sequence.
+        mask : ndarray of shape (T, N) of bool, default=None
+            Unused: padding steps are transformed too (their outputs are
+            ignored downstream).
+        training : bool, default=False
+            Whether to keep the input and output for :meth:`backward`.
+
+        Returns
+        -------
+        out : ndarray of shape (..., output_size)
+            The leading axes of ``x`` with ``output_size`` features.
+        """
         out = x @ self.kernel
         out += self.bias
         out = self.activation.forward(out, out=out)
@@ -67,6 +97,20 @@ class Dense(Layer):
         return out
 
     def backward(self, dout):
+        """Write the kernel's and bias's gradients; return the input's.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (..., output_size)
+            The gradient of the loss w.r.t. the output of the last training
+            pass.
+
+        Returns
+        -------
+        dx : ndarray of shape (..., input_size) or None
+            The gradient w.r.t. the input, or None when ``input_grad`` is
+            false.
+        """
         da = self.activation.derivative(self.out)
         da *= dout
         x2d = self.x.reshape(-1, self.x.shape[-1])
@@ -78,6 +122,12 @@ class Dense(Layer):
         return da @ self.kernel.T
 
     def torch_parameters(self):
-        """The weights as ``torch.nn.Linear`` names them: ``weight`` is
-        ``kernel.T``, ``bias`` is ``bias``."""
+        """The weights as ``torch.nn.Linear`` names them.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight``, of shape (output_size, input_size), is the view
+            ``kernel.T``; ``bias`` is ``bias``.
+        """
         return {"weight": self.kernel.T, "bias": self.bias}

@@ -6,11 +6,13 @@ from .base import Layer
 
 
 class Downsample(Layer):
-    """Average every ``factor`` consecutive valid steps into one step.
+    """Read every ``factor`` consecutive valid steps as one: their mean, max or min.
 
-    The piecewise aggregate approximation (PAA) of time-series mining, as a
-    layer: ``(T, N, D)`` becomes ``(ceil(T / factor), N, D)``, so every layer
-    above it reads (and costs) ``factor`` times fewer steps.
+    With the mean, the piecewise aggregate approximation (PAA) of time-series
+    mining, as a layer: ``(T, N, D)`` becomes ``(ceil(T / factor), N, D)``,
+    so every layer above it reads (and costs) ``factor`` times fewer steps.
+    The maximum and the minimum of each window keep the peaks a mean would
+    smooth away.
 
     **Masks.**  Each sequence's valid steps are first gathered, in order, at
     the start (what a recurrent layer does with padding: it skips it), then
@@ -23,6 +25,17 @@ class Downsample(Layer):
     ----------
     factor : int
         Steps per window (1: the layer passes its input through).
+    statistic : {"mean", "max", "min"}, default="mean"
+        What each window's output is: the mean of its valid steps, or their
+        feature-wise maximum or minimum; the gradient of the mean is shared
+        equally by the window's valid steps, that of the maximum or minimum
+        goes to the step that holds it.  A window with no valid step gives
+        zeros.
+
+    See Also
+    --------
+    Parallel : Runs one ``Downsample`` per statistic side by side.
+    MeanPooling : The mean over all valid steps, as one step.
 
     Examples
     --------
@@ -33,6 +46,8 @@ class Downsample(Layer):
     >>> mask = np.array([[False], [True], [True], [True], [True]])
     >>> Downsample(2).forward(x, mask)[:, 0, 0]        # skips the pad: 1 2 3 4
     array([1.5, 3.5, 0. ])
+    >>> Downsample(2, statistic="max").forward(x)[:, 0, 0]
+    array([1., 3., 4.])
     """
 
     _caches = ("_order", "_weights", "_shape", "_argmax")
@@ -68,6 +83,25 @@ class Downsample(Layer):
         return order, weights, counts
 
     def forward(self, x, mask=None, training=False):
+        """Aggregate each sequence's valid steps in windows of ``factor``.
+
+        Parameters
+        ----------
+        x : ndarray of shape (T, N, D)
+            Time-major sequences.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps, which are skipped (the valid steps are
+            gathered first).
+        training : bool, default=False
+            Whether to keep what :meth:`backward` needs.
+
+        Returns
+        -------
+        out : ndarray of shape (ceil(T / factor), N, D)
+            One step per window; zeros for the windows past a sequence's
+            valid steps (see :meth:`output_mask`).  ``x`` itself if
+            ``factor`` is 1.
+        """
         if self.factor == 1:
             return x
         T, N, D = x.shape
@@ -88,6 +122,20 @@ class Downsample(Layer):
         return out
 
     def backward(self, dout):
+        """Spread each window's gradient over the steps it was read from.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (ceil(T / factor), N, D)
+            The gradient of the loss w.r.t. the output of the last training
+            pass.
+
+        Returns
+        -------
+        dx : ndarray of shape (T, N, D) or None
+            The gradient w.r.t. the input, zero on padding steps; None when
+            ``input_grad`` is false (``dout`` itself if ``factor`` is 1).
+        """
         if self.factor == 1:
             return dout
         if not self.input_grad:
@@ -109,6 +157,19 @@ class Downsample(Layer):
         return dx
 
     def output_mask(self, mask):
+        """The windows that hold at least one valid step.
+
+        Parameters
+        ----------
+        mask : ndarray of shape (T, N) of bool or None
+            The mask of the input (None: every step valid).
+
+        Returns
+        -------
+        ndarray of shape (ceil(T / factor), N) of bool or None
+            True on each sequence's first ``ceil(n_valid / factor)`` windows;
+            ``mask`` itself if it is None or ``factor`` is 1.
+        """
         if mask is None or self.factor == 1:
             return mask
         T = mask.shape[0]

@@ -12,16 +12,23 @@ class Embedding(Layer):
 
     Id 0 is padding: it marks masked steps (see :meth:`compute_mask`) and its
     row never receives a gradient.  The backward pass touches only the rows
-    used by the batch: gradients of repeated ids are summed after one sort, as a sparse
-    product (``np.add.at`` would be two orders of magnitude slower).
+    used by the batch: gradients of repeated ids are summed after one sort,
+    as a sparse product (``np.add.at`` would be two orders of magnitude
+    slower).  The ids themselves have no gradient: the layer is the first of
+    a network, and its :meth:`backward` returns None.
 
     Parameters
     ----------
-    vocab_size, dim : int
+    vocab_size : int
+        Rows of the table: ids run from 0 (padding) to ``vocab_size - 1``.
+    dim : int
+        Features per token, the width of the table.
     init : str, default="normal"
         Initializer of the table, unless ``weights`` is given.
-    rng : numpy random generator
+    rng : numpy.random.RandomState, default=None
+        Source of the initial table; None uses ``RandomState(0)``.
     dtype : numpy dtype, default=np.float32
+        Dtype of the table and of the output.
     weights : array of shape (vocab_size, dim), default=None
         The initial table (e.g. pretrained word vectors), copied in ``dtype``,
         as PyTorch's ``nn.Embedding.from_pretrained``.
@@ -35,6 +42,12 @@ class Embedding(Layer):
     ----------
     embeddings : ndarray of shape (vocab_size, dim)
         The table: ``torch.nn.Embedding``'s ``weight``.
+
+    See Also
+    --------
+    sklearn_rnn.text.SequenceVectorizer : Texts to the padded id sequences
+        this layer reads.
+    Recurrent : The recurrent layer that reads the vectors.
 
     Examples
     --------
@@ -102,6 +115,16 @@ class Embedding(Layer):
 
         The one definition of padding for token ids; the estimators' input
         validation uses it.
+
+        Parameters
+        ----------
+        ids : ndarray of int
+            Token ids, such as a ``(T, N)`` time-major batch.
+
+        Returns
+        -------
+        ndarray of bool
+            Of the shape of ``ids``: true on real tokens, false on padding.
         """
         return ids != 0
 
@@ -112,11 +135,43 @@ class Embedding(Layer):
         return rows[1:] if len(rows) and rows[0] == 0 else rows
 
     def forward(self, ids, mask=None, training=False):
+        """Look up the vectors of ``ids``.
+
+        Parameters
+        ----------
+        ids : ndarray of int
+            Token ids, usually a ``(T, N)`` time-major batch; padding is 0.
+        mask : ndarray of shape (T, N) of bool, default=None
+            Unused: padding looks up row 0 like any id.
+        training : bool, default=False
+            Whether to keep ``ids`` for :meth:`backward`.
+
+        Returns
+        -------
+        out : ndarray of shape (*ids.shape, dim)
+            Row ``ids[t, n]`` of the table at ``out[t, n]``.
+        """
         if training:  # inference keeps nothing on the layer (thread safety)
             self.ids = ids
         return self.embeddings[ids]
 
     def backward(self, dout):
+        """Write the gradient rows of the ids of the last training pass.
+
+        Rows 0 (padding) and the rows no id used are left at zero (the rows
+        of the previous call are cleared first); ``touched_rows`` records the
+        rows written.  A frozen table (``trainable=False``) gets none.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (*ids.shape, dim)
+            The gradient of the loss w.r.t. the output of that pass.
+
+        Returns
+        -------
+        None
+            Ids have no gradient.
+        """
         grad = self.grads[0]
         grad[self.touched_rows] = 0.0
         flat_ids = self.ids.ravel()
@@ -142,5 +197,11 @@ class Embedding(Layer):
         return None
 
     def torch_parameters(self):
-        """The table as ``torch.nn.Embedding`` names it: ``weight``."""
+        """The table as ``torch.nn.Embedding`` names it.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight`` is ``embeddings``, of shape (vocab_size, dim).
+        """
         return {"weight": self.embeddings}

@@ -51,6 +51,11 @@ class BatchNorm(Layer):
     running_mean, running_var : ndarray of shape (channels,)
         Non-trainable state (``buffers``), updated by training passes only.
 
+    See Also
+    --------
+    InstanceNorm : Standardises each sequence over its own steps instead.
+    Conv1D : The convolution this layer follows in a convolutional branch.
+
     Examples
     --------
     >>> import numpy as np
@@ -103,6 +108,25 @@ class BatchNorm(Layer):
         return None if weights is None else weights[..., None]
 
     def forward(self, x, mask=None, training=False):
+        """Normalise each channel with the batch's or the running statistics.
+
+        Parameters
+        ----------
+        x : ndarray of shape (T, N, C) or (N, C)
+            Time-major sequences or a batch of rows, ``C = channels``.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps, left out of the batch statistics (and
+            given ``beta``); unused for an ``(N, C)`` batch and at inference.
+        training : bool, default=False
+            Whether to normalise with the batch statistics, update the
+            running estimates and keep what :meth:`backward` needs; else the
+            running estimates are used and nothing is written.
+
+        Returns
+        -------
+        out : ndarray of the shape of ``x``
+            ``gamma * (x - mean) / sqrt(var + eps) + beta``.
+        """
         if not training:
             scale = self.gamma / np.sqrt(self.running_var + self.eps)
             out = x - self.running_mean
@@ -153,6 +177,22 @@ class BatchNorm(Layer):
         return out
 
     def backward(self, dout):
+        """Write the gradients of ``gamma`` and ``beta``; return the input's.
+
+        The gradient flows through the batch statistics too (each position's
+        share of the mean and variance).
+
+        Parameters
+        ----------
+        dout : ndarray of the shape of the last training pass's input
+            The gradient of the loss w.r.t. that pass's output.
+
+        Returns
+        -------
+        dx : ndarray of the shape of ``dout`` or None
+            The gradient w.r.t. the input, zero on padding steps; None when
+            ``input_grad`` is false.
+        """
         normalized, valid = self._normalized, self._mask
         d_gamma, d_beta = self.grads
         if valid is not None:
@@ -181,9 +221,15 @@ class BatchNorm(Layer):
         return dx
 
     def torch_parameters(self):
-        """The weights and buffers as ``torch.nn.BatchNorm1d`` names them:
-        ``weight``, ``bias``, ``running_mean``, ``running_var`` are
-        ``gamma``, ``beta``, ``running_mean``, ``running_var``."""
+        """The weights and buffers as ``torch.nn.BatchNorm1d`` names them.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight``, ``bias``, ``running_mean`` and ``running_var`` are
+            ``gamma``, ``beta``, ``running_mean`` and ``running_var``, each
+            of shape (channels,).
+        """
         return {
             "weight": self.gamma,
             "bias": self.beta,
@@ -205,6 +251,13 @@ class InstanceNorm(Layer):
     Parameters
     ----------
     eps : float, default=1e-5
+        Added to the variance before its square root.
+
+    See Also
+    --------
+    BatchNorm : Normalises each channel over the whole batch, with weights.
+    Parallel : Runs this layer beside the raw series in a convolutional
+        branch.
 
     Examples
     --------
@@ -225,6 +278,23 @@ class InstanceNorm(Layer):
         return "InstanceNorm()"
 
     def forward(self, x, mask=None, training=False):
+        """Standardise each (sequence, channel) over the sequence's valid steps.
+
+        Parameters
+        ----------
+        x : ndarray of shape (T, N, C)
+            Time-major sequences.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps, left out of the statistics.
+        training : bool, default=False
+            Whether to keep what :meth:`backward` needs (the statistics are
+            the sequence's own in either case).
+
+        Returns
+        -------
+        out : ndarray of shape (T, N, C)
+            ``(x - mean) / sqrt(var + eps)``, 0 on padding steps.
+        """
         valid = (
             np.ones(x.shape[:2] + (1,), x.dtype)
             if mask is None
@@ -242,6 +312,20 @@ class InstanceNorm(Layer):
         return normalized
 
     def backward(self, dout):
+        """Backpropagate through the standardisation, statistics included.
+
+        Parameters
+        ----------
+        dout : ndarray of shape (T, N, C)
+            The gradient of the loss w.r.t. the output of the last training
+            pass.
+
+        Returns
+        -------
+        dx : ndarray of shape (T, N, C) or None
+            The gradient w.r.t. the input, zero on padding steps; None when
+            ``input_grad`` is false.
+        """
         if not self.input_grad:
             return None
         normalized, valid, counts = self._normalized, self._valid, self._counts

@@ -47,12 +47,34 @@ from .batch_major import CHECK_EVERY, CHUNK_BYTES
 class Recurrent(Layer):
     """Run ``cell`` over time-major sequences ``(T, N, D)``; output every ``h_t``.
 
+    The layer owns time and the cell one step: the loop computes every
+    step's input terms at once, carries the state over padding steps (so
+    pre- and post-padding give the same states), and backpropagates through
+    time with optional truncation and a cut-off of negligible gradients (see
+    the module docstring).  The output is the ``(T, N, H)`` sequence of
+    states, ``H = cell.hidden_size``, from the zero state before step 0.
+
     Parameters
     ----------
     cell : Cell
         The per-step maths and its weights (``params`` are the cell's).
     bptt_truncate : int or None, default=None
         Truncated BPTT window (see the module docstring).
+
+    Attributes
+    ----------
+    hidden_size : int
+        ``H``, the cell's units.
+    gradient_cutoff : float
+        The backward recursion stops once the carried gradient is below
+        ``gradient_cutoff * eps**2`` times its peak; 0 disables the cut-off.
+
+    See Also
+    --------
+    SimpleRNN : This layer over the Elman cell.
+    Bidirectional : Two recurrent layers, one reading backward.
+    sklearn_rnn.nn.cells.GRUCell : The GRU's step.
+    sklearn_rnn.nn.cells.LSTMCell : The LSTM's step.
 
     Examples
     --------
@@ -89,20 +111,59 @@ class Recurrent(Layer):
         return f"{self.name}({self.cell!r}, {shapes})"
 
     def torch_parameters(self):
-        """The cell's weights under torch's names (see
-        :meth:`~sklearn_rnn.nn.cells.base.Cell.torch_parameters`)."""
+        """The cell's weights under torch's names.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight_ih_l0`` (G*H, D) is the view ``kernel.T``,
+            ``weight_hh_l0`` (G*H, H) the view ``recurrent_kernel.T``,
+            ``bias_ih_l0`` is ``bias`` and ``bias_hh_l0`` the recurrent bias
+            or zeros (see
+            :meth:`~sklearn_rnn.nn.cells.base.Cell.torch_parameters`).
+        """
         return self.cell.torch_parameters()
 
     def load_torch_parameters(self, parameters):
+        """Copy in the cell's weights, named as :meth:`torch_parameters` names them.
+
+        Parameters
+        ----------
+        parameters : dict of str to array-like
+            ``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0`` and
+            ``bias_hh_l0``; a cell without a recurrent bias takes
+            ``bias = bias_ih_l0 + bias_hh_l0``.
+        """
         self.cell.load_torch_parameters(parameters)
 
     def forward(self, x, mask=None, training=False, last_only=False):
-        """Every state ``h_t`` (T, N, H), a view of the (T, H, N) states.
+        """Run the cell over ``x``: every state ``h_t`` (T, N, H).
 
         With ``last_only`` (inference only: a last-state pooling follows),
         only the last state, as a one-step sequence (1, N, H): the steps
         then run in chunks whose buffers stay in cache, and no (T, ...)
         array is made.
+
+        Parameters
+        ----------
+        x : ndarray of shape (T, N, D)
+            Time-major sequences.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps, over which the state is carried
+            unchanged.
+        training : bool, default=False
+            Whether to keep the pass's buffers for :meth:`backward` (reused
+            by the next training pass); inference writes nothing to the
+            layer.
+        last_only : bool, default=False
+            With ``training=False``: return only the last state.
+
+        Returns
+        -------
+        out : ndarray of shape (T, N, H), or (1, N, H) with ``last_only``
+            The states after each step, in the result dtype of ``x`` and the
+            weights: a view of the pass's state buffer, non-contiguous (of
+            the (T, H, N) states) for the feature-major cells (GRU, LSTM).
         """
         T, N, _ = x.shape
         cell = self.cell
@@ -157,7 +218,21 @@ class Recurrent(Layer):
         return np.swapaxes(states[0][1:], 1, 2)  # (T, N, H), a view
 
     def backward(self, dout):
-        """BPTT: fill ``grads``; return dL/dx (or None if ``input_grad`` is false)."""
+        """BPTT: fill ``grads``; return dL/dx (or None if ``input_grad`` is false).
+
+        Parameters
+        ----------
+        dout : ndarray of shape (T, N, H)
+            The gradient of the loss w.r.t. the states output by the last
+            training pass (zero but at the last step for a many-to-one
+            network).
+
+        Returns
+        -------
+        dx : ndarray of shape (T, N, D) or None
+            The gradient w.r.t. the input: zero on the steps below the
+            gradient cut-off; None when ``input_grad`` is false.
+        """
         if self.cell.step_batch_major is not None:
             return batch_major.backward(self, dout)
         x, padding, xw, states, cache = self._last_pass

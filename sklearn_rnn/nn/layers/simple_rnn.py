@@ -33,8 +33,16 @@ class SimpleRNN(Recurrent):
         Truncated BPTT: gradients do not flow across the boundaries of
         consecutive windows of this many steps (the state itself does), as
         when PyTorch users ``detach()`` the state every k steps.
-    rng : numpy random generator
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights; None uses ``RandomState(0)``.
     dtype : numpy dtype, default=np.float32
+        Dtype of the weights.
+
+    See Also
+    --------
+    Recurrent : The loop this layer runs, over any cell.
+    sklearn_rnn.nn.cells.SimpleRNNCell : The Elman step.
+    Bidirectional : Two recurrent layers, one reading backward.
 
     Examples
     --------
@@ -68,22 +76,34 @@ class SimpleRNN(Recurrent):
         super().__init__(cell, bptt_truncate)
 
     # The course's names for the cell's weights (assigning copies in place).
-    Wx = property(
-        lambda self: self.cell.kernel,
-        lambda self, value: np.copyto(self.cell.kernel, value),
-        doc="The input kernel (D, H).",
-    )
-    Wh = property(
-        lambda self: self.cell.recurrent_kernel,
-        lambda self, value: np.copyto(self.cell.recurrent_kernel, value),
-        doc="The recurrent kernel (H, H).",
-    )
-    b = property(
-        lambda self: self.cell.bias,
-        lambda self, value: np.copyto(self.cell.bias, value),
-        doc="The bias (H,).",
-    )
+    @property
+    def Wx(self):
+        """The input kernel ``cell.kernel``, of shape (D, H)."""
+        return self.cell.kernel
+
+    @Wx.setter
+    def Wx(self, value):
+        np.copyto(self.cell.kernel, value)
+
+    @property
+    def Wh(self):
+        """The recurrent kernel ``cell.recurrent_kernel``, of shape (H, H)."""
+        return self.cell.recurrent_kernel
+
+    @Wh.setter
+    def Wh(self, value):
+        np.copyto(self.cell.recurrent_kernel, value)
+
+    @property
+    def b(self):
+        """The bias ``cell.bias``, of shape (H,)."""
+        return self.cell.bias
+
+    @b.setter
+    def b(self, value):
+        np.copyto(self.cell.bias, value)
 
     @property
     def activation(self):
+        """The cell's activation ``f`` (``name``, ``forward``, ``derivative``)."""
         return self.cell.activation
