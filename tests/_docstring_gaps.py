@@ -8,13 +8,6 @@ name is removed here. The list only shrinks.
 
 KNOWN_GAPS = frozenset(
     {
-        "sklearn_rnn.datasets._imdb.fetch_imdb",
-        "sklearn_rnn.datasets._imdb_cache.CorruptFileError",
-        "sklearn_rnn.datasets._synthetic.decode_bits",
-        "sklearn_rnn.datasets._synthetic.encode_binary_addition",
-        "sklearn_rnn.datasets._synthetic.make_binary_addition",
-        "sklearn_rnn.datasets._synthetic.make_count_ones",
-        "sklearn_rnn.datasets._ucr.fetch_ucr",
         "sklearn_rnn.nn.layers.activation.Activation.backward",
         "sklearn_rnn.nn.layers.activation.Activation.forward",
         "sklearn_rnn.nn.layers.activation.Activation.load_torch_parameters",
