@@ -111,15 +111,13 @@ class Momentum(Optimizer):
 
     Examples
     --------
-    Two steps along the same gradient: the second is longer.
-
     >>> import numpy as np
     >>> from sklearn_rnn.nn.optimizers import Momentum
     >>> w = np.array([1.0, 2.0])
     >>> opt = Momentum([w], learning_rate_init=0.1, momentum=0.5)
     >>> for _ in range(2):
     ...     opt.step([np.array([1.0, -1.0])])
-    >>> w
+    >>> w                                 # steps of 0.1, then 0.15
     array([0.75, 2.25])
     """
 
@@ -159,15 +157,13 @@ class AdaGrad(Optimizer):
 
     Examples
     --------
-    The second step along the same gradient is shorter, by ``sqrt(2)``.
-
     >>> import numpy as np
     >>> from sklearn_rnn.nn.optimizers import AdaGrad
     >>> w = np.array([1.0, 2.0])
     >>> opt = AdaGrad([w], learning_rate_init=0.1)
     >>> for _ in range(2):
     ...     opt.step([np.array([1.0, -1.0])])
-    >>> w.round(4)
+    >>> w.round(4)                        # steps of 0.1, then 0.1 / sqrt(2)
     array([0.8293, 2.1707])
     """
 
@@ -262,15 +258,13 @@ class Adam(Optimizer):
 
     Examples
     --------
-    Steps of ``lr`` while the gradient stays the same, whatever its size:
-
     >>> import numpy as np
     >>> from sklearn_rnn.nn.optimizers import Adam
     >>> w = np.array([1.0, 2.0])
     >>> opt = Adam([w], learning_rate_init=0.1)
     >>> for _ in range(2):
     ...     opt.step([np.array([10.0, -0.5])])
-    >>> w.round(4)
+    >>> w.round(4)                        # steps of lr, whatever the gradient's size
     array([0.8, 2.2])
     """
 
@@ -327,16 +321,13 @@ class Rprop(Optimizer):
 
     Examples
     --------
-    The second step along the same gradient sign is ``eta_plus`` times the
-    first:
-
     >>> import numpy as np
     >>> from sklearn_rnn.nn.optimizers import Rprop
     >>> w = np.array([1.0, 2.0])
     >>> opt = Rprop([w], learning_rate_init=0.1)
     >>> for _ in range(2):
     ...     opt.step([np.array([3.0, -0.5])])
-    >>> w.round(4)
+    >>> w.round(4)                        # steps of 0.1, then 0.1 * eta_plus
     array([0.78, 2.22])
     """
 

@@ -15,10 +15,10 @@ class NotExportableError(ValueError):
     """A model, or a feature of it, that ONNX cannot express exactly.
 
     The converters raise it, naming what cannot be exported, rather than
-    write a graph whose outputs would differ from ``predict``'s: a text
-    vectorizer (its analysis has no exact ONNX equivalent), or a
-    ``target_opset`` below the one the graphs need (18).  It is a
-    ValueError.
+    write a graph whose outputs would differ from ``predict``'s: for
+    instance a text vectorizer (its analysis has no exact ONNX equivalent),
+    an input of a shape the estimator does not read, or a ``target_opset``
+    below the one the graphs need (18).  It is a ValueError.
 
     See Also
     --------
