@@ -88,8 +88,33 @@ _CORRUPT_FILE_ERRORS = (
 )
 
 
+# ``cls`` is described in the text, not under Parameters: numpydoc's
+# validation takes a first parameter named ``cls`` for a class method's.
 def register_model_class(cls):
-    """Let model files name ``cls`` (a class decorator; nothing else is ever built)."""
+    """Let model files name ``cls`` (a class decorator; nothing else is ever built).
+
+    ``cls``, the only argument, is an estimator class that :func:`save_model`
+    may write and :func:`load_model` may build: :func:`load_model` builds
+    only the classes registered here, looked up by the name the file holds.
+    The estimators of this package register themselves.  Registering a class
+    again, or another class of the same name, replaces the entry.
+
+    Returns
+    -------
+    type
+        ``cls`` itself, so that it decorates a class definition.
+
+    See Also
+    --------
+    load_model : Builds only registered classes.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import ScratchRNNClassifier
+    >>> from sklearn_rnn.persistence import register_model_class
+    >>> register_model_class(ScratchRNNClassifier) is ScratchRNNClassifier
+    True
+    """
     _CLASSES[cls.__name__] = cls
     return cls
 
@@ -111,6 +136,7 @@ def save_model(estimator, path):
         instance is stored as None (the generator's current state is kept
         separately, for continued training).
     path : str or path-like
+        The file to write, used as given (an existing one is replaced).
 
     Raises
     ------
@@ -126,6 +152,20 @@ def save_model(estimator, path):
     See Also
     --------
     load_model : Read the file back.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_rnn import ScratchRNNRegressor
+    >>> from sklearn_rnn.persistence import load_model, save_model
+    >>> X = np.random.RandomState(0).rand(20, 6)
+    >>> reg = ScratchRNNRegressor(hidden_size=4, max_iter=3, random_state=0)
+    >>> reg = reg.fit(X, X.sum(axis=1))
+    >>> path = os.path.join(tempfile.mkdtemp(), "reg.npz")
+    >>> save_model(reg, path)
+    >>> bool(np.array_equal(load_model(path).predict(X), reg.predict(X)))
+    True
     """
     name = type(estimator).__name__
     if _CLASSES.get(name) is not type(estimator):

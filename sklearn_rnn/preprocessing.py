@@ -46,6 +46,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     n_steps_seen_ : int
         Valid time steps the statistics come from.
 
+    See Also
+    --------
+    sklearn.preprocessing.StandardScaler : The same for 2-D tabular data.
+    sklearn_rnn.ScratchRNNClassifier : Its ``scale_input`` scales alike.
+
     Examples
     --------
     >>> import numpy as np
@@ -106,11 +111,21 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
-        y : ignored
+            Sequences: a 3-D array, a 2-D array of univariate sequences, or
+            a list of 1-D or 2-D arrays of their own lengths (ragged).
+        y : None
+            Ignored.
 
         Returns
         -------
-        self
+        self : SequenceScaler
+            The fitted scaler.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is not sequences, holds NaN or infinity on a valid
+            step, or has no valid step.
         """
         self._validate_params()
         values, valid, _ = self._steps(X)
@@ -134,10 +149,14 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+            Sequences: a 3-D array, a 2-D array of univariate sequences, or
+            a list of 1-D or 2-D arrays of their own lengths (ragged).
 
         Returns
         -------
-        ndarray or list of ndarray, shaped like ``X``
+        ndarray or list of ndarray
+            The scaled sequences, as float64, shaped like ``X`` (a list for a
+            ragged list).
         """
         return self._apply(X, lambda steps: (steps - self.mean_) / self.scale_)
 
@@ -146,11 +165,14 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like or list, as returned by :meth:`transform`
+        X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+            Scaled sequences, as :meth:`transform` returns them.
 
         Returns
         -------
-        ndarray or list of ndarray, shaped like ``X``
+        ndarray or list of ndarray
+            The sequences in their original units, as float64, shaped like
+            ``X``.
         """
         return self._apply(X, lambda steps: steps * self.scale_ + self.mean_)
 

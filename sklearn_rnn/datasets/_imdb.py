@@ -159,6 +159,8 @@ def fetch_imdb(
     Returns
     -------
     dataset : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object, with the following attributes.
+
         data : list of str
             The reviews (raw text, with HTML line breaks).
         target : ndarray of shape (n_samples,)
@@ -175,6 +177,8 @@ def fetch_imdb(
             Description of the dataset, with the reference to cite.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The reviews (list of str) and their labels (ndarray of shape
+        (n_samples,)), as in the Bunch.
 
     Raises
     ------
@@ -186,6 +190,11 @@ def fetch_imdb(
         If the archive or the cache is corrupt, truncated or was modified (a
         ``CorruptFileError``, also an ``OSError``); the message names the file to
         delete.
+
+    See Also
+    --------
+    sklearn_rnn.text.SequenceVectorizer : The reviews as token-id sequences.
+    sklearn_rnn.text.strip_html : Remove the reviews' HTML line breaks.
 
     Examples
     --------

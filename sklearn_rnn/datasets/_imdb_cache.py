@@ -22,7 +22,32 @@ CACHE_NAME = "imdb_parsed_v1"
 
 
 class CorruptFileError(ValueError, OSError):
-    """The archive or the cache is damaged (also an OSError, as it used to be)."""
+    """The archive or the cache is damaged (also an OSError, as it used to be).
+
+    :func:`~sklearn_rnn.datasets.fetch_imdb` raises it for an archive whose
+    gzip or tar data, checksum or reviews are wrong, and for a parsed-reviews
+    cache that is not as it was written; the message names the file to
+    delete.  It is a ValueError, and an OSError for the code that caught
+    the errors of reading files.
+
+    See Also
+    --------
+    fetch_imdb : The loader that raises it.
+
+    Examples
+    --------
+    >>> import os, shutil, tempfile
+    >>> from sklearn_rnn.datasets import CorruptFileError, fetch_imdb
+    >>> home = tempfile.mkdtemp()
+    >>> with open(os.path.join(home, "aclImdb_v1.tar.gz"), "wb") as file:
+    ...     _ = file.write(b"not an archive")
+    >>> try:
+    ...     fetch_imdb(data_home=home, cache_home=home, download_if_missing=False)
+    ... except CorruptFileError as error:
+    ...     print(isinstance(error, ValueError), isinstance(error, OSError))
+    True True
+    >>> shutil.rmtree(home)
+    """
 
 
 def corrupt_cache(path, reason):

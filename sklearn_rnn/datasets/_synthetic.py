@@ -12,11 +12,17 @@ def _bits(numbers, n_bits):
 def encode_binary_addition(a, b, n_bits=8):
     """Encode the sums ``a + b`` as a sequence task.
 
+    Each pair of numbers becomes a sequence of ``n_bits`` steps of two
+    features, their bits, least significant first; the target is the
+    sequence of the bits of their sum.  :func:`decode_bits` reads the
+    numbers back.
+
     Parameters
     ----------
     a, b : array-like of int, shape (n_samples,)
         Non-negative addends with ``a + b < 2**n_bits``.
     n_bits : int, default=8
+        The number of bits, hence of time steps.
 
     Returns
     -------
@@ -26,8 +32,20 @@ def encode_binary_addition(a, b, n_bits=8):
     y : ndarray of shape (n_samples, n_bits)
         Bit t of a + b.
 
+    Raises
+    ------
+    ValueError
+        If ``a`` and ``b`` are not 1-D of one length, an addend is negative,
+        or a sum does not fit in ``n_bits`` bits.
+
+    See Also
+    --------
+    make_binary_addition : Random addends, encoded.
+    decode_bits : The numbers back from their bits.
+
     Examples
     --------
+    >>> from sklearn_rnn.datasets import encode_binary_addition
     >>> X, y = encode_binary_addition([3], [1], n_bits=4)
     >>> X[0].T
     array([[1, 1, 0, 0],
@@ -45,10 +63,29 @@ def encode_binary_addition(a, b, n_bits=8):
 
 
 def decode_bits(bits):
-    """Integers from bit sequences (least significant first) of shape (n, n_bits).
+    """Decode bit sequences, least significant bit first, into integers.
+
+    The inverse of the encoding of :func:`encode_binary_addition`: bit ``t``
+    of a sequence is worth ``2**t``.  It reads the targets, and the
+    predictions, of the binary-addition task.
+
+    Parameters
+    ----------
+    bits : array-like of int, shape (n_samples, n_bits)
+        The 0/1 bits of each number, least significant first.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        The numbers, as int64.
+
+    See Also
+    --------
+    encode_binary_addition : Numbers into bit sequences.
 
     Examples
     --------
+    >>> from sklearn_rnn.datasets import decode_bits
     >>> decode_bits([[0, 0, 1, 0], [1, 1, 1, 1]])
     array([ 4, 15])
     """
@@ -66,16 +103,28 @@ def make_binary_addition(n_samples=1000, n_bits=8, *, random_state=None):
     Parameters
     ----------
     n_samples : int, default=1000
+        The number of sums.
     n_bits : int, default=8
+        Bits of each sequence, hence its time steps; the addends have
+        ``n_bits - 1`` bits, so their sum fits.
     random_state : int, RandomState instance or None, default=None
+        Seeds the addends (drawn uniformly).
 
     Returns
     -------
     X : ndarray of shape (n_samples, n_bits, 2)
+        At step t, bit t of a and bit t of b (least significant first).
     y : ndarray of shape (n_samples, n_bits)
+        Bit t of a + b.
+
+    See Also
+    --------
+    encode_binary_addition : The encoding of given addends.
+    make_count_ones : The other task of the course.
 
     Examples
     --------
+    >>> from sklearn_rnn.datasets import decode_bits, make_binary_addition
     >>> X, y = make_binary_addition(5, random_state=0)
     >>> X.shape, y.shape
     ((5, 8, 2), (5, 8))
@@ -99,8 +148,11 @@ def make_count_ones(n_samples=1000, length=10, *, random_state=None):
     Parameters
     ----------
     n_samples : int, default=1000
+        The number of sequences.
     length : int, default=10
+        Time steps of each sequence.
     random_state : int, RandomState instance or None, default=None
+        Seeds the bits (each 0 or 1 with probability 1/2).
 
     Returns
     -------
@@ -109,8 +161,13 @@ def make_count_ones(n_samples=1000, length=10, *, random_state=None):
     y : ndarray of shape (n_samples,), float
         The count of ones of each sequence.
 
+    See Also
+    --------
+    make_binary_addition : The other task of the course.
+
     Examples
     --------
+    >>> from sklearn_rnn.datasets import make_count_ones
     >>> X, y = make_count_ones(3, length=4, random_state=0)
     >>> X
     array([[0., 1., 1., 0.],

@@ -128,6 +128,8 @@ def fetch_ucr(
     Returns
     -------
     dataset : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object, with the following attributes.
+
         data : ndarray of shape (n_series, n_timesteps, n_channels) or list
             The series, float64 with NaN for missing values. Equal-length data
             is one 3-D array; unequal-length data (or ``as_list=True``) is a list
@@ -160,6 +162,7 @@ def fetch_ucr(
             to cite.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The series and their targets, as in the Bunch.
 
     Raises
     ------
@@ -171,6 +174,11 @@ def fetch_ucr(
         put it.
     ArchiveError
         An OSError: the downloaded zip is invalid, too large, or lacks a file.
+
+    See Also
+    --------
+    sklearn_rnn.sktime.RNNClassifier : Classify the series with sktime.
+    sklearn_rnn.ScratchRNNClassifier : Classify the series directly.
 
     Examples
     --------

@@ -68,44 +68,76 @@ def build_network(
         Features per time step (ignored when ``embedding_dim`` is set).
     n_outputs : int
         Units of the output layer (classes, labels or regression targets).
-    loss : loss object
-    cell : str, default="rnn"
+    loss : SoftmaxCrossEntropy, SigmoidBinaryCrossEntropy or SquaredError
+        The loss on the output layer's logits (see
+        :mod:`sklearn_rnn.nn.losses`).
+    cell : {"rnn", "gru", "lstm"}, default="rnn"
         The recurrent cell, a key of :data:`sklearn_rnn.nn.cells.CELLS`.
-    hidden_size, num_layers, bidirectional, activation, init, recurrent_init,
-    bptt_truncate :
-        The recurrent stack (see :class:`~sklearn_rnn.nn.layers.Recurrent`);
-        ``activation`` is the Elman cell's.
-    pooling : {"last", "mean", "max"}
+    hidden_size : int, default=32
+        Units of each recurrent layer (per direction).
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Each recurrent layer also reads the sequences backwards, and
+        concatenates both directions' states (``2 * hidden_size`` features).
+    activation : {"tanh", "sigmoid", "relu", "identity"}, default="tanh"
+        The Elman cell's non-linearity (``cell="rnn"`` only).
+    init : str, default="xavier"
+        Initializer of the cells' input kernels and of the dense layers'
+        weights.
+    recurrent_init : str, default="orthogonal"
+        Initializer of the cells' recurrent kernels.
+    pooling : {"last", "mean", "max"}, default="last"
         How a many-to-one network summarises the states.
-    return_sequences : bool
+    return_sequences : bool, default=False
         Many-to-many: the dense layers apply at every time step, no pooling.
-    dense_layers : tuple of int
+    dense_layers : tuple of int, default=()
         Sizes of hidden dense layers between the recurrent stack and the output.
-    dense_activation : str
-    dropout : float
+    dense_activation : str, default="relu"
+        The activation of the hidden dense layers.
+    dropout : float, default=0.0
         Dropout rate on every connection between layers (not on the raw input
         nor on the recurrent state).
-    vocab_size, embedding_dim : int or None
-        Token-id input through an embedding table when both are set.
-    embeddings : array of shape (vocab_size, embedding_dim) or None
+    bptt_truncate : int or None, default=None
+        Truncated backpropagation through time: gradients do not cross
+        windows of this many steps (see
+        :class:`~sklearn_rnn.nn.layers.Recurrent`); None back-propagates
+        through every step.
+    vocab_size : int or None, default=None
+        Rows of the embedding table (with ``embedding_dim``).
+    embedding_dim : int or None, default=None
+        If set, the input is token ids read through an embedding table of
+        this width.
+    embeddings : array of shape (vocab_size, embedding_dim) or None, default=None
         The table's initial values (else a random initialisation).
-    freeze_embeddings : bool
+    freeze_embeddings : bool, default=False
         Never train the table (see :class:`~sklearn_rnn.nn.layers.Embedding`).
-    conv_filters, conv_kernel_sizes : tuple of int
-        Output channels and kernel size of each convolution of the
-        convolutional branch (none: no branch); the same length.
-    downsample : int
+    conv_filters : tuple of int, default=()
+        Output channels of each convolution of the convolutional branch
+        (none: no branch).
+    conv_kernel_sizes : tuple of int, default=()
+        Kernel size of each convolution, as many as ``conv_filters``.
+    downsample : int, default=1
         Read every window of ``downsample`` valid steps as its mean, maximum
         and minimum (three features per input feature; see
         :class:`~sklearn_rnn.nn.layers.Downsample`); 1 reads every step.
-    alpha : float
+    alpha : float, default=0.0
         L2 penalty on weight matrices.
-    rng : numpy.random.RandomState
-    dtype : numpy dtype
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights and of the dropout masks; None is
+        ``RandomState(0)``.
+    dtype : numpy dtype, default=np.float32
+        Data type of the weights.
 
     Returns
     -------
     Network
+        The network, its weights initialised, ready to train.
+
+    See Also
+    --------
+    count_parameters : The number of weights, without building the network.
+    Network : The stack of layers and its loss.
 
     Examples
     --------
@@ -246,6 +278,42 @@ def count_parameters(
     costs nothing to count.  The other arguments of :func:`build_network`
     add no weights.  The buffers (two per normalised channel) are
     :func:`count_buffers`.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per time step (ignored when ``embedding_dim`` is set).
+    n_outputs : int
+        Units of the output layer.
+    cell : {"rnn", "gru", "lstm"}, default="rnn"
+        The recurrent cell.
+    hidden_size : int, default=32
+        Units of each recurrent layer (per direction).
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Two directions per recurrent layer.
+    dense_layers : tuple of int, default=()
+        Sizes of the hidden dense layers.
+    vocab_size : int or None, default=None
+        Rows of the embedding table (with ``embedding_dim``).
+    embedding_dim : int or None, default=None
+        Width of the embedding table; None: no table.
+    conv_filters : tuple of int, default=()
+        Output channels of each convolution of the convolutional branch.
+    conv_kernel_sizes : tuple of int, default=()
+        Kernel size of each convolution.
+    downsample : int, default=1
+        Window of the downsampling (more than 1 triples the features).
+
+    Returns
+    -------
+    int
+        The number of weights (a Python int, exact however large).
+
+    See Also
+    --------
+    build_network : Build the network these weights belong to.
 
     Examples
     --------

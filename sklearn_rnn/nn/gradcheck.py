@@ -41,21 +41,49 @@ def relative_error(analytic, numeric):
 def check_network_gradients(network, x, target, weights, mask=None, eps=1e-6):
     """Compare a network's backpropagated gradients with finite differences.
 
-    Dropout masks are replayed identically for every loss evaluation.
+    Each parameter entry is perturbed by ``+eps`` and ``-eps`` in turn, and
+    the central difference of the loss compared with the gradient of
+    :meth:`~sklearn_rnn.nn.Network.loss_and_gradients`.  Dropout masks are
+    replayed identically for every loss evaluation.  Two loss evaluations
+    per weight: meant for small networks.
 
     Parameters
     ----------
     network : Network
         Should use float64 parameters: float32 finite differences are noise.
-    x, target, weights, mask :
-        As for :meth:`Network.loss_and_gradients`.
+    x : ndarray
+        The input, as for :meth:`~sklearn_rnn.nn.Network.loss_and_gradients`.
+    target : ndarray
+        The targets, likewise.
+    weights : ndarray
+        The weight of each row of the loss, likewise.
+    mask : ndarray of shape (T, N) of bool, default=None
+        False on padding steps; None if every step is valid.
     eps : float, default=1e-6
+        The perturbation of each parameter entry.
 
     Returns
     -------
     list of float
         The relative error of each parameter's gradient, aligned with
         ``network.params``; below about 1e-6 means the gradient is right.
+
+    See Also
+    --------
+    sklearn_rnn.nn.Network.loss_and_gradients : The gradients checked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn import SquaredError, build_network
+    >>> from sklearn_rnn.nn import check_network_gradients
+    >>> rng = np.random.RandomState(0)
+    >>> net = build_network(2, 1, SquaredError(), cell="gru", hidden_size=3,
+    ...                     rng=rng, dtype=np.float64)
+    >>> x, y = rng.randn(4, 5, 2), rng.randn(5, 1)       # T=4, N=5
+    >>> errors = check_network_gradients(net, x, y, np.ones(5))
+    >>> len(errors) == len(net.params), max(errors) < 1e-6
+    (True, True)
     """
     dropouts = [layer for layer in network.walk() if isinstance(layer, Dropout)]
     rng_states = [layer.rng.get_state() for layer in dropouts]

@@ -12,10 +12,20 @@ from .naming import role_names
 class Network:
     """Layers applied in order, then a loss on the last layer's logits.
 
+    The network gathers its layers' parameters and gradients into two
+    aligned lists (what an optimizer updates), runs the forward and backward
+    passes, and adds an optional L2 penalty to the loss and the gradients.
+    Sequences are time-major, ``(T, N, D)``, with an optional boolean
+    ``(T, N)`` mask that is false on padding steps.
+
     Parameters
     ----------
     layers : list of Layer
-    loss : loss object from :mod:`sklearn_rnn.nn.losses`
+        The layers, applied in order; the last one gives the logits.  The
+        first one computes no gradient for its input.
+    loss : SoftmaxCrossEntropy, SigmoidBinaryCrossEntropy or SquaredError
+        The loss on the logits (see :mod:`sklearn_rnn.nn.losses`); its
+        ``predict`` gives the outputs of :meth:`predict`.
     alpha : float, default=0.0
         L2 penalty ``0.5 * alpha * ||W||**2`` on the weight matrices of the
         recurrent and dense layers (not on biases nor embedding tables).
@@ -28,6 +38,11 @@ class Network:
         The role name of each parameter and buffer (see
         :mod:`sklearn_rnn.nn.naming`), e.g. ``"rnn.0.recurrent_kernel"``,
         ``"head.0.bias"``.
+
+    See Also
+    --------
+    build_network : The networks of the estimators, from plain arguments.
+    check_network_gradients : Check the gradients by finite differences.
 
     Examples
     --------
@@ -79,7 +94,16 @@ class Network:
         )
 
     def walk(self):
-        """Every layer, those inside containers (:class:`Parallel`) included."""
+        """Iterate over every layer, those inside containers included.
+
+        A container (:class:`~sklearn_rnn.nn.layers.Parallel`) comes before
+        the layers it holds (depth first, in order).
+
+        Yields
+        ------
+        Layer
+            Each layer of the network.
+        """
         pending = list(reversed(self.layers))
         while pending:
             layer = pending.pop()
@@ -87,13 +111,27 @@ class Network:
             pending.extend(reversed(list(layer.sublayers())))
 
     def with_params(self, params, buffers=None):
-        """This network for inference with ``params`` (aligned with ``params``)
-        and ``buffers`` (aligned with ``buffers``; None keeps its own) in place
-        of its own: its layers (and their cells, and sub-layers) are shallow
+        """Return this network for inference with other weights.
+
+        The copy's layers (and their cells, and sub-layers) are shallow
         copies in which every attribute that is one of this network's
         parameters or buffers (or a layer), or a list, tuple or dict holding
         them, refers to its replacement.  Nothing is copied; the copy must
         only predict (its training caches and gradients are this network's).
+
+        Parameters
+        ----------
+        params : list of ndarray
+            The weights of the copy, aligned with :attr:`params` (the same
+            shapes).
+        buffers : list of ndarray, default=None
+            Its buffers, aligned with :attr:`buffers`; None keeps this
+            network's.
+
+        Returns
+        -------
+        Network
+            The copy; this network is unchanged.
 
         Examples
         --------
@@ -129,13 +167,26 @@ class Network:
         return replaced(self)
 
     def named_params(self):
-        """The parameters by name: ``{"rnn.0.kernel": array, ...}`` (the arrays
-        themselves, not copies)."""
+        """Return the parameters by name.
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``{"rnn.0.kernel": array, ...}``, in the order of :attr:`params`
+            (the arrays themselves, not copies).
+        """
         return dict(zip(self.param_names, self.params))
 
     def named_buffers(self):
-        """The non-trainable state by name (batch normalisation's running
-        statistics): ``{"conv.0.norm.running_mean": array, ...}``."""
+        """Return the non-trainable state by name.
+
+        Returns
+        -------
+        dict of str to ndarray
+            Batch normalisation's running statistics,
+            ``{"conv.0.norm.running_mean": array, ...}`` (the arrays
+            themselves; empty without batch normalisation).
+        """
         return dict(zip(self.buffer_names, self.buffers))
 
     @property
@@ -148,29 +199,104 @@ class Network:
         return {start: layer.gradient_rows for start, layer in self._row_sparse}
 
     def forward(self, x, mask=None, training=False):
-        """Logits for input ``x`` (time-major for sequences)."""
+        """Compute the logits of input ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The input: ``(T, N, D)`` sequences (``(T, N)`` token ids with an
+            embedding layer), or ``(N, D)`` for a network of dense layers.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps; None if every step is valid.
+        training : bool, default=False
+            A training pass: the layers keep what :meth:`backward` needs,
+            dropout is active and batch normalisation uses the batch's
+            statistics.
+
+        Returns
+        -------
+        ndarray
+            The last layer's output: ``(N, n_outputs)``, or
+            ``(T, N, n_outputs)`` for a many-to-many network.
+        """
         return run_layers(self.layers, x, mask, training)
 
     def features(self, x, mask=None):
-        """The input of the output layer (the estimators' ``transform``)."""
+        """Compute the input of the output layer (the estimators' ``transform``).
+
+        Parameters
+        ----------
+        x : ndarray
+            The input: ``(T, N, D)`` sequences (``(T, N)`` token ids with an
+            embedding layer), or ``(N, D)`` for a network of dense layers.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps; None if every step is valid.
+
+        Returns
+        -------
+        ndarray
+            The output of every layer but the last, in inference:
+            ``(N, n_features)``, or ``(T, N, n_features)`` for a many-to-many
+            network.
+        """
         return run_layers(self.layers[:-1], x, mask)
 
     def backward(self, dout):
-        """Backpropagate ``dL/dlogits`` through every layer, filling ``grads``."""
+        """Backpropagate ``dL/dlogits`` through every layer, filling ``grads``.
+
+        Parameters
+        ----------
+        dout : ndarray
+            The gradient of the loss with respect to the logits of the last
+            training :meth:`forward` pass, shaped like them.
+        """
         backward_layers(self.layers, dout)
 
     def predict(self, x, mask=None):
-        """Output-layer predictions (probabilities or regression values)."""
+        """Compute the outputs: probabilities or regression values.
+
+        Parameters
+        ----------
+        x : ndarray
+            The input: ``(T, N, D)`` sequences (``(T, N)`` token ids with an
+            embedding layer), or ``(N, D)`` for a network of dense layers.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps; None if every step is valid.
+
+        Returns
+        -------
+        ndarray
+            The loss's ``predict`` of the logits, shaped like them:
+            ``(N, n_outputs)`` or ``(T, N, n_outputs)``.
+        """
         logits = self.forward(x, mask)
         return self.loss.predict(logits.reshape(-1, logits.shape[-1])).reshape(
             logits.shape
         )
 
     def loss_and_gradients(self, x, target, weights, mask=None):
-        """One training forward/backward pass; returns the (penalised) loss.
+        """Run one training forward and backward pass, filling ``grads``.
 
-        ``weights`` holds one weight per row of the loss: per sample, or per
-        (time step, sample) for sequence outputs, zero on padding.
+        Parameters
+        ----------
+        x : ndarray
+            The input: ``(T, N, D)`` sequences (``(T, N)`` token ids with an
+            embedding layer), or ``(N, D)`` for a network of dense layers.
+        target : ndarray
+            The targets, one row per row of the loss: ``(N,)`` class indices
+            (softmax cross-entropy) or ``(N, n_outputs)`` values, with a
+            leading ``T`` axis for a many-to-many network.
+        weights : ndarray of shape (N,) or (T, N)
+            One weight per row of the loss: per sample, or per (time step,
+            sample) for sequence outputs, zero on padding.  Their sum must
+            be positive.
+        mask : ndarray of shape (T, N) of bool, default=None
+            False on padding steps; None if every step is valid.
+
+        Returns
+        -------
+        float
+            The weighted mean loss, plus the L2 penalty if ``alpha`` is set.
         """
         for layer in self._batch_statistics:  # weighted batch statistics
             layer.sample_weight = weights

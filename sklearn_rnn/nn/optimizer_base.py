@@ -81,7 +81,14 @@ def check_setting(owner, name, value, setting):
 
 
 class Optimizer:
-    """Base class: owns ``params``, its settings and per-parameter slots.
+    """Base class of the optimizers: parameters, settings and per-parameter slots.
+
+    A rule subclasses it: it declares its ``slots`` (names of the
+    per-parameter state arrays) and ``settings`` (a :data:`Setting` per
+    hyperparameter) and implements ``_update(param, grad, slots)``, which
+    updates one parameter and its slot arrays in place.  The base class
+    checks the settings, keeps the step count and the learning rate, and
+    gives the state dictionaries.
 
     Row-sparse parameters (embedding tables, whose gradient is zero outside
     the rows a batch used) are updated lazily: ``step(grads, rows={i: r})``
@@ -97,13 +104,16 @@ class Optimizer:
     ----------
     params : list of ndarray
         The arrays to update in place.
-    learning_rate_init : float >= 0
-        The learning rate of the first epoch (each rule has its default).
-    learning_rate_decay : float in (0, 1], default=1.0
-        Per-epoch factor of the learning rate (see :meth:`start_epoch`).
+    learning_rate_init : float >= 0, default=None
+        The learning rate of the first epoch; None is the rule's default
+        (0.001, or 0.01 for some rules).
     **settings
-        The rule's own settings (see its class); the signature of each
-        subclass lists them with their defaults.
+        The other settings by name: ``learning_rate_decay``, a float in
+        (0, 1] (default 1.0), the per-epoch factor of the learning rate (see
+        :meth:`start_epoch`), and the rule's own (see its class; the
+        signature of each subclass lists them with their defaults).  An
+        unknown name raises a TypeError, a value out of its range a
+        ValueError.
 
     Attributes
     ----------
@@ -111,6 +121,26 @@ class Optimizer:
         The rate in effect (scikit-learn's optimizers' name).
     iterations : int
         Steps taken.
+
+    See Also
+    --------
+    sklearn_rnn.nn.optimizers.SGD : The simplest rule, with no slot.
+    sklearn_rnn.nn.optimizers.Adam : A rule with two slots.
+
+    Examples
+    --------
+    A rule is a subclass that implements ``_update``:
+
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn.optimizer_base import Optimizer
+    >>> class SignDescent(Optimizer):
+    ...     def _update(self, param, grad, slots):
+    ...         param -= self.learning_rate * np.sign(grad)
+    >>> w = np.array([1.0, -1.0])
+    >>> rule = SignDescent([w], learning_rate_init=0.5)
+    >>> rule.step([np.array([3.0, -0.1])])
+    >>> w, rule.iterations
+    (array([ 0.5, -0.5]), 1)
     """
 
     #: Names of the per-parameter state slots, each a list aligned with params.
@@ -180,11 +210,24 @@ class Optimizer:
         return tuple(cls.declared_settings())
 
     def get_hyperparameters(self):
-        """The settings by name (a new dict)."""
+        """Return the settings by name.
+
+        Returns
+        -------
+        dict
+            Each setting's current value by name, in declaration order (a
+            new dict).
+        """
         return {name: getattr(self, name) for name in self.hyperparameter_names()}
 
     def set_hyperparameters(self, **settings):
         """Change settings by name; all are checked before any is changed.
+
+        Parameters
+        ----------
+        **settings
+            New values by name, of the names :meth:`hyperparameter_names`
+            gives; each is stored as a float.
 
         Raises
         ------
@@ -213,6 +256,11 @@ class Optimizer:
 
         ``learning_rate_init * learning_rate_decay**epoch``: PyTorch's
         ``ExponentialLR``; a decay of 1 keeps it constant.
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch about to start, 0 for the first.
         """
         self.learning_rate = self.learning_rate_init * self.learning_rate_decay**epoch
 
@@ -276,10 +324,21 @@ class Optimizer:
         Slot values are copied into the optimizer's own arrays, which stay
         bound; an array that already is the optimizer's own is left as it is.
 
+        Parameters
+        ----------
+        state : dict
+            A state as :meth:`state_dict` gives it (for this rule and
+            parameters of the same shapes).
+
         Raises
         ------
-        ValueError, TypeError
-            Naming what is wrong.
+        ValueError
+            For a missing or unknown key, hyperparameter or slot, a negative
+            iteration count, a learning rate or setting out of its range, or
+            a slot array of another shape than its parameter's.
+        TypeError
+            For a value of the wrong type (hyperparameters not a dict, a
+            non-integer iteration count, non-float slot arrays).
         """
         name = type(self).__name__
         if not isinstance(state, dict) or sorted(state) != sorted(STATE_KEYS):
@@ -320,12 +379,25 @@ class Optimizer:
                     np.copyto(own, array)
 
     def bound_to(self, params, state):
-        """A shallow copy of this optimizer whose parameters are ``params``
-        and whose scalars and slots are those of ``state`` (a
-        :meth:`state_dict`), taken as they are: nothing is checked nor copied.
+        """Return a shallow copy of this optimizer bound to other arrays.
 
-        For a committed state read by other threads (nothing writes to it)
-        and for pickles, which copy the arrays first.
+        The copy's parameters are ``params`` and its scalars and slots those
+        of ``state``, taken as they are: nothing is checked nor copied.  For
+        a committed state read by other threads (nothing writes to it) and
+        for pickles, which copy the arrays first.
+
+        Parameters
+        ----------
+        params : list of ndarray
+            The parameters of the copy, aligned with this optimizer's.
+        state : dict
+            A state as :meth:`state_dict` gives it; its slot arrays become
+            the copy's own.
+
+        Returns
+        -------
+        Optimizer
+            The copy, of this optimizer's class; this optimizer is unchanged.
         """
         view = copy.copy(self)
         view.params = list(params)

@@ -12,7 +12,32 @@ FLOAT = TensorProto.FLOAT
 
 
 class NotExportableError(ValueError):
-    """A model, or a feature of it, that ONNX cannot express exactly."""
+    """A model, or a feature of it, that ONNX cannot express exactly.
+
+    The converters raise it, naming what cannot be exported, rather than
+    write a graph whose outputs would differ from ``predict``'s: for
+    instance a text vectorizer (its analysis has no exact ONNX equivalent),
+    an input of a shape the estimator does not read, or a ``target_opset``
+    below the one the graphs need (18).  It is a ValueError.
+
+    See Also
+    --------
+    register : Register the converters that raise it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import skl2onnx
+    >>> from sklearn_rnn.onnx import NotExportableError
+    >>> from sklearn_rnn.preprocessing import SequenceScaler
+    >>> X = np.random.RandomState(0).randn(8, 5, 2).astype(np.float32)
+    >>> scaler = SequenceScaler().fit(X)
+    >>> try:
+    ...     skl2onnx.to_onnx(scaler, X[:1], target_opset=17)
+    ... except NotExportableError as error:
+    ...     print(error)
+    sklearn_rnn's ONNX export needs target_opset >= 18; got 17.
+    """
 
 
 class Graph:

@@ -89,7 +89,21 @@ def register():
     ``output_class_labels`` as skl2onnx's classifiers),
     ``ScratchRNNRegressor``, ``SequenceScaler``; ``SequenceVectorizer`` and
     ``HashingSequenceVectorizer`` are registered to refuse with a
-    :class:`NotExportableError` that says why.
+    :class:`NotExportableError` that says why.  Importing
+    :mod:`sklearn_rnn.onnx` calls it; call it again if another library
+    replaced these converters.
+
+    See Also
+    --------
+    skl2onnx.to_onnx : Convert a fitted estimator once registered.
+
+    Examples
+    --------
+    >>> import skl2onnx
+    >>> from sklearn_rnn.onnx import register
+    >>> register()
+    >>> "SklearnRnnScratchRNNClassifier" in skl2onnx.supported_converters()
+    True
     """
     update_registered_converter(
         ScratchRNNClassifier,

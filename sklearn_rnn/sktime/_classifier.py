@@ -7,7 +7,7 @@ from ._adapter import ADAPTER_TAGS, ScratchRNNAdapterMixin, channels_first
 
 
 class RNNClassifier(ScratchRNNAdapterMixin, BaseClassifier):
-    """sktime classifier wrapping a :class:`~sklearn_rnn.ScratchRNNClassifier`.
+    """Time-series classifier of sktime wrapping a ScratchRNNClassifier.
 
     sktime converts any panel it is given (numpy3D, pd-multiindex,
     nested_univ, df-list, ...) to numpy3D or, for unequal lengths, to a list
@@ -36,6 +36,7 @@ class RNNClassifier(ScratchRNNAdapterMixin, BaseClassifier):
 
     See Also
     --------
+    sklearn_rnn.ScratchRNNClassifier : The estimator it wraps.
     sklearn_rnn.sktime.RNNRegressor : The same for panel regression.
 
     Examples

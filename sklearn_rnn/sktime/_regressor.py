@@ -7,7 +7,7 @@ from ._adapter import ADAPTER_TAGS, ScratchRNNAdapterMixin
 
 
 class RNNRegressor(ScratchRNNAdapterMixin, BaseRegressor):
-    """sktime panel regressor wrapping a :class:`~sklearn_rnn.ScratchRNNRegressor`.
+    """Panel regressor of sktime wrapping a ScratchRNNRegressor.
 
     It takes every panel layout sktime converts, unequal lengths included, as
     :class:`~sklearn_rnn.sktime.RNNClassifier` does. In forecasting,
@@ -29,6 +29,7 @@ class RNNRegressor(ScratchRNNAdapterMixin, BaseRegressor):
 
     See Also
     --------
+    sklearn_rnn.ScratchRNNRegressor : The estimator it wraps.
     sklearn_rnn.sktime.RNNClassifier : The same for classification.
 
     Examples

@@ -41,13 +41,41 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
         For documents longer than ``maxlen``, keep the end (``"pre"``, as Keras) or
         the beginning (``"post"``).
 
-    input, encoding, decode_error, strip_accents, lowercase
-        Text parameters, as in :class:`SequenceVectorizer`.
+    input : {"content", "filename", "file"}, default="content"
+        What the documents are, as in ``HashingVectorizer``.
 
-    preprocessor, tokenizer, stop_words, token_pattern, ngram_range, analyzer
-        Text parameters, as in :class:`SequenceVectorizer`.
+    encoding : str, default="utf-8"
+        Encoding used to decode documents given as bytes (or files).
 
-    dtype : integer dtype, default=np.int32
+    decode_error : {"strict", "ignore", "replace"}, default="strict"
+        What to do with bytes that are not valid in ``encoding``.
+
+    strip_accents : {"ascii", "unicode"} or callable, default=None
+        Accent removal during preprocessing.
+
+    lowercase : bool, default=True
+        Lower-case the documents before tokenising. Ignored when ``preprocessor``
+        is given: the preprocessor replaces the whole preprocessing step.
+
+    preprocessor : callable, default=None
+        Replaces the preprocessing step (lowercasing, accent stripping).
+
+    tokenizer : callable, default=None
+        Replaces the tokenisation step (``token_pattern``); ``analyzer="word"`` only.
+
+    stop_words : {"english"}, list or None, default=None
+        Tokens removed from the documents (before they are hashed).
+
+    token_pattern : str or None, default=r"(?u)\\b\\w\\w+\\b"
+        Regular expression matching a token.
+
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        N-grams to extract; the sequence lists all n-grams in the analyzer's order.
+
+    analyzer : {"word", "char", "char_wb"} or callable, default="word"
+        Whether tokens are words or character n-grams, or the whole analysis step.
+
+    dtype : int dtype, default=np.int32
         Data type of the output. It must hold the largest id, ``n_features + 1``
         (a ValueError is raised otherwise, rather than wrapping the ids).
 
@@ -172,6 +200,10 @@ class HashingSequenceVectorizer(_BaseSequenceVectorizer):
 
     @property
     def n_tokens_(self):
+        """Number of ids, ``n_features + 2``: the size of the embedding table.
+
+        Available without fitting: the vectorizer is stateless.
+        """
         return self.n_features + self.FIRST_TOKEN_ID
 
     @property

@@ -34,6 +34,11 @@ def strip_html(text, *, lowercase=False):
     text : str
         The cleaned document.
 
+    See Also
+    --------
+    SequenceVectorizer : Takes it as its ``preprocessor``.
+    sklearn_rnn.datasets.fetch_imdb : Reviews with HTML line breaks.
+
     Examples
     --------
     >>> from sklearn_rnn.text import strip_html

@@ -106,7 +106,7 @@ class SequenceVectorizer(_BaseSequenceVectorizer):
     analyzer : {"word", "char", "char_wb"} or callable, default="word"
         Whether tokens are words or character n-grams, or the whole analysis step.
 
-    dtype : integer dtype, default=np.int32
+    dtype : int dtype, default=np.int32
         Data type of the output. It must hold the largest id, ``n_tokens_ - 1``
         (a ValueError is raised by ``fit`` otherwise, rather than wrapping the
         ids): e.g. ``np.int16`` holds the ids of up to 32,766 vocabulary tokens.

@@ -109,6 +109,10 @@ def pad_sequences(
         around or overflow), or a non-integer value is given for an integer
         ``dtype``.
 
+    See Also
+    --------
+    SequenceVectorizer : Documents to padded token-id sequences.
+
     Examples
     --------
     >>> from sklearn_rnn.text import pad_sequences

@@ -96,6 +96,7 @@ def load_word_vectors(
     Parameters
     ----------
     path : str or path-like
+        The vectors file, in text format.
     vocabulary : mapping or sequence of str
         The token ids of the terms: a fitted ``SequenceVectorizer``'s
         ``vocabulary_`` (term -> id, ids from 2), or the terms in id order
@@ -106,6 +107,7 @@ def load_word_vectors(
     random_state : int, RandomState instance or None, default=None
         Seeds the rows of the ids without a vector.
     encoding : str, default="utf-8"
+        The encoding of the file.
 
     Returns
     -------
@@ -216,6 +218,7 @@ def save_word_vectors(path, embeddings, vocabulary, *, encoding="utf-8"):
     Parameters
     ----------
     path : str or path-like
+        The file to write (replaced if it exists).
     embeddings : array-like of shape (n_ids, dim)
         Row ``i`` for token id ``i``, e.g. a trained estimator's table,
         ``est.network_.named_params()["embedding.0.embeddings"]``.
@@ -223,6 +226,21 @@ def save_word_vectors(path, embeddings, vocabulary, *, encoding="utf-8"):
         As in :func:`load_word_vectors`. Terms must be non-empty, without
         leading or trailing whitespace nor line breaks.
     encoding : str, default="utf-8"
+        The encoding of the file.
+
+    Raises
+    ------
+    ValueError
+        If ``embeddings`` is not a 2-D array of numbers or has no row for an
+        id of ``vocabulary``, or ``vocabulary`` is not valid (empty, a term
+        or an id twice, an id below 2, a term that cannot be written on one
+        line).
+    TypeError
+        If ``vocabulary`` is neither a mapping nor a sequence of terms.
+
+    See Also
+    --------
+    load_word_vectors : Read the file back into an embedding table.
 
     Examples
     --------

@@ -62,12 +62,51 @@ class Cell:
 
     Parameters
     ----------
-    input_size, hidden_size : int
-    init, recurrent_init : str
-        Initializers of ``kernel`` and ``recurrent_kernel`` (the recurrent
-        kernel is initialised block by block, one (H, H) block per gate).
-    rng : numpy.random.RandomState
-    dtype : numpy dtype
+    input_size : int
+        Features per time step, ``D``.
+    hidden_size : int
+        Units of each gate block and of each state, ``H``.
+    init : str, default="xavier"
+        Initializer of ``kernel`` (a name of
+        :mod:`sklearn_rnn.nn.initializers`).
+    recurrent_init : str, default="orthogonal"
+        Initializer of ``recurrent_kernel``, applied block by block, one
+        (H, H) block per gate.
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights; None is ``RandomState(0)``.
+    dtype : numpy dtype, default=np.float32
+        Data type of the weights and their gradients.
+
+    Attributes
+    ----------
+    kernel, recurrent_kernel, bias : ndarray
+        The weights, of shapes (D, G*H), (H, G*H) and (G*H,); the biases
+        start at zero.
+    params, grads : list of ndarray
+        The weights in the order above (``recurrent_bias`` last, if the cell
+        has one) and their gradients, aligned.
+    param_names : tuple of str
+        The name of each weight.
+
+    See Also
+    --------
+    SimpleRNNCell : The Elman cell, one gate block.
+    GRUCell : The gated recurrent unit, three gate blocks.
+    LSTMCell : The long short-term memory cell, four gate blocks.
+
+    Examples
+    --------
+    The weights of a cell with the three gate blocks of a GRU:
+
+    >>> import numpy as np
+    >>> from sklearn_rnn.nn.cells import GRUCell
+    >>> cell = GRUCell(3, 2, rng=np.random.RandomState(0))
+    >>> for name, param in zip(cell.param_names, cell.params):
+    ...     print(name, param.shape)
+    kernel (3, 6)
+    recurrent_kernel (2, 6)
+    bias (6,)
+    recurrent_bias (6,)
     """
 
     gates = 1
@@ -112,12 +151,20 @@ class Cell:
         return f"{type(self).__name__}(hidden_size={self.hidden_size})"
 
     def torch_parameters(self):
-        """The weights as ``torch.nn.RNN``/``GRU``/``LSTM`` name those of
-        their first layer (the gate orders are the same): ``weight_ih_l0`` is
-        ``kernel.T`` and ``weight_hh_l0`` is ``recurrent_kernel.T`` (views),
-        ``bias_ih_l0`` is ``bias``; ``bias_hh_l0`` is ``recurrent_bias``
-        with one, else zeros (torch adds its two biases, which here are
-        one parameter: loading sets ``bias = bias_ih_l0 + bias_hh_l0``)."""
+        """Return the weights under the names PyTorch gives them.
+
+        The names are those ``torch.nn.RNN``/``GRU``/``LSTM`` give the
+        weights of their first layer (the gate orders are the same).
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``weight_ih_l0`` is ``kernel.T`` and ``weight_hh_l0`` is
+            ``recurrent_kernel.T`` (views), ``bias_ih_l0`` is ``bias``;
+            ``bias_hh_l0`` is ``recurrent_bias`` with one, else zeros (torch
+            adds its two biases, which here are one parameter: loading sets
+            ``bias = bias_ih_l0 + bias_hh_l0``).
+        """
         recurrent_bias = (
             self.recurrent_bias if self.has_recurrent_bias else np.zeros_like(self.bias)
         )
@@ -129,7 +176,16 @@ class Cell:
         }
 
     def load_torch_parameters(self, parameters):
-        """Copy in the weights of :meth:`torch_parameters`' names."""
+        """Copy in the weights of :meth:`torch_parameters`' names.
+
+        Parameters
+        ----------
+        parameters : mapping of str to array-like
+            ``weight_ih_l0`` (G*H, D), ``weight_hh_l0`` (G*H, H),
+            ``bias_ih_l0`` and ``bias_hh_l0`` (G*H,), e.g. a torch module's
+            ``state_dict()`` as NumPy arrays; the cell's arrays are
+            overwritten in place.
+        """
         np.copyto(self.kernel.T, parameters["weight_ih_l0"])
         np.copyto(self.recurrent_kernel.T, parameters["weight_hh_l0"])
         if self.has_recurrent_bias:
@@ -139,7 +195,24 @@ class Cell:
             np.copyto(self.bias, parameters["bias_ih_l0"] + parameters["bias_hh_l0"])
 
     def zero_states(self, T, N, buffer):
-        """The state buffers of one pass, (T + 1, H, N) each, entry 0 zero."""
+        """Return the state buffers of one pass, with the zero state set.
+
+        Parameters
+        ----------
+        T : int
+            Time steps of the pass.
+        N : int
+            Sequences of the batch.
+        buffer : callable
+            ``buffer(name, shape)`` returns an array of the pass's dtype
+            (contents undefined); the states are named ``"state0"``, ...
+
+        Returns
+        -------
+        tuple of ndarray
+            ``state_size`` arrays of shape (T + 1, H, N), ``h`` first, whose
+            entry 0 is zero.
+        """
         states = tuple(
             buffer(f"state{k}", (T + 1, self.hidden_size, N))
             for k in range(self.state_size)
@@ -151,12 +224,25 @@ class Cell:
     def add_gradients(self, x_t, h_previous, d_input, d_recurrent, sums):
         """Add one step's weight gradients to ``grads`` (zeroed by the loop).
 
-        ``x_t`` (N, D) is the step's input, ``h_previous`` (H, N) the state
-        before it (None for the zero state, which adds nothing),
-        ``d_input`` and ``d_recurrent`` (G*H, N) the step's gradients;
-        ``sums`` holds one (G*H, N) array per bias, to which the gradients
-        are added (summed over N once, by :meth:`finish_gradients`: one
-        addition per step instead of a reduction).
+        The bias gradients are summed over N once, by
+        :meth:`finish_gradients`: one addition per step instead of a
+        reduction.
+
+        Parameters
+        ----------
+        x_t : ndarray of shape (N, D)
+            The step's input.
+        h_previous : ndarray of shape (H, N) or None
+            The state before the step; None for the zero state, which adds
+            nothing.
+        d_input : ndarray of shape (G*H, N)
+            The gradient dL/d(input terms of the step), as ``step_backward``
+            returns it.
+        d_recurrent : ndarray of shape (G*H, N)
+            The gradient dL/d(recurrent terms of the step).
+        sums : tuple of ndarray
+            One (G*H, N) array per bias, to which the step's bias gradients
+            are added.
         """
         product(x_t.T, d_input.T, out=self.grads[0], accumulate=True)
         if h_previous is not None:
@@ -166,6 +252,13 @@ class Cell:
             np.add(sums[1], d_recurrent, out=sums[1])
 
     def finish_gradients(self, sums):
-        """Sum the bias gradients of :meth:`add_gradients` over the batch."""
+        """Sum the bias gradients of :meth:`add_gradients` over the batch.
+
+        Parameters
+        ----------
+        sums : tuple of ndarray
+            The (G*H, N) arrays :meth:`add_gradients` added to, one per bias;
+            their sums over N are written into the bias gradients.
+        """
         for grad, total in zip(self.grads[2:], sums):
             total.sum(axis=1, out=grad)

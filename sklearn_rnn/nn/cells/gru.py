@@ -8,7 +8,9 @@ from .base import Cell
 
 
 class GRUCell(Cell):
-    """GRU cell, as ``torch.nn.GRU`` computes it (gate order r, z, n)::
+    """GRU cell, as ``torch.nn.GRU`` computes it (gate order r, z, n).
+
+    The equations of a step::
 
         r_t = sigmoid(x_t W_ir + b_ir + h_{t-1} W_hr + b_hr)
         z_t = sigmoid(x_t W_iz + b_iz + h_{t-1} W_hz + b_hz)
@@ -25,9 +27,23 @@ class GRUCell(Cell):
 
     Parameters
     ----------
-    input_size, hidden_size : int
-    init, recurrent_init, rng, dtype :
-        See :class:`~sklearn_rnn.nn.cells.base.Cell`.
+    input_size : int
+        Features per time step, ``D``.
+    hidden_size : int
+        Units of the state, ``H``.
+    init : str, default="xavier"
+        Initializer of ``kernel``.
+    recurrent_init : str, default="orthogonal"
+        Initializer of ``recurrent_kernel``, one (H, H) block per gate.
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights; None is ``RandomState(0)``.
+    dtype : numpy dtype, default=np.float32
+        Data type of the weights.
+
+    See Also
+    --------
+    sklearn_rnn.nn.cells.base.Cell : The contract of a cell.
+    LSTMCell : The other gated cell, with a memory state beside ``h``.
 
     Examples
     --------
@@ -44,6 +60,33 @@ class GRUCell(Cell):
     layer_name = "GRU"
 
     def start(self, T, N, buffer, training):
+        """Return the buffers of one pass: input terms, states and cache.
+
+        Parameters
+        ----------
+        T : int
+            Time steps of the pass.
+        N : int
+            Sequences of the batch.
+        buffer : callable
+            ``buffer(name, shape)`` returns an array of the pass's dtype
+            (contents undefined).
+        training : bool
+            Whether a backward pass follows (else nothing is kept for it).
+
+        Returns
+        -------
+        xw : ndarray of shape (T, 3H, N)
+            Receives the input terms ``x_t @ kernel + bias`` of every
+            step (it is the cache's ``gates``: a step's input terms become
+            its gate values ``[r | z | n]``).
+        states : tuple of ndarray
+            The states ``(h,)``, ``h`` of shape (T + 1, H, N) with
+            ``h[0]`` zero.
+        cache : dict
+            Scratch arrays and, per step (with ``training``), the
+            recurrent terms ``h W_h + b_h``.
+        """
         H = self.hidden_size
         # xw becomes the gates [r | z | n] of each step; hw keeps h W_h + b_h
         # (the backward pass needs its n block).
@@ -61,6 +104,21 @@ class GRUCell(Cell):
         return cache["gates"], self.zero_states(T, N, buffer), cache
 
     def step(self, t, xw, states, cache):
+        """Compute step ``t``: write the states after it.
+
+        Parameters
+        ----------
+        t : int
+            The step, from 0.
+        xw : ndarray
+            The input terms of :meth:`start`, with step ``t``'s filled
+            in; ``xw[t]`` becomes the gate values ``[r | z | n]``.
+        states : tuple of ndarray
+            The states of :meth:`start`; ``states[k][t]`` is read and
+            ``states[k][t + 1]`` written.
+        cache : dict
+            The cache of :meth:`start`.
+        """
         H = self.hidden_size
         h_previous = states[0][t]
         gates, hw = xw[t], cache["hw"][t % len(cache["hw"])]
@@ -78,6 +136,36 @@ class GRUCell(Cell):
         h += n
 
     def step_backward(self, t, xw, states, cache, d_states, out):
+        """Backpropagate through step ``t`` (after its forward pass).
+
+        Parameters
+        ----------
+        t : int
+            The step, from 0.
+        xw : ndarray
+            The input terms of :meth:`start`, as the forward pass left them.
+        states : tuple of ndarray
+            The states of the forward pass.
+        cache : dict
+            The cache of :meth:`start` (with ``training``).
+        d_states : tuple of ndarray
+            The gradient ``(dL/dh_t,)`` with respect to the state after
+            step ``t``, of shape (H, N).
+        out : tuple of ndarray
+            Arrays of the same shapes, into which the gradients with respect
+            to the states before step ``t`` are written.
+
+        Returns
+        -------
+        d_input : ndarray of shape (3H, N)
+            The gradient dL/d(input terms of step ``t``).
+        d_recurrent : ndarray of shape (3H, N)
+            The gradient dL/d(recurrent terms ``h W_h + b_h`` of step
+            ``t``); its ``n`` block is ``d_input``'s times ``r``.
+        d_previous : tuple of ndarray
+            The gradient ``(dL/dh_{t-1},)`` with respect to the state
+            before step ``t``, written into ``out[0]``.
+        """
         H = self.hidden_size
         dh = d_states[0]
         gates, hw = xw[t], cache["hw"][t]

@@ -8,7 +8,9 @@ from .base import Cell
 
 
 class LSTMCell(Cell):
-    """LSTM cell, as ``torch.nn.LSTM`` computes it (gate order i, f, g, o)::
+    """LSTM cell, as ``torch.nn.LSTM`` computes it (gate order i, f, g, o).
+
+    The equations of a step::
 
         i_t = sigmoid(x_t W_ii + h_{t-1} W_hi + b_i)
         f_t = sigmoid(x_t W_if + h_{t-1} W_hf + b_f)
@@ -26,9 +28,23 @@ class LSTMCell(Cell):
 
     Parameters
     ----------
-    input_size, hidden_size : int
-    init, recurrent_init, rng, dtype :
-        See :class:`~sklearn_rnn.nn.cells.base.Cell`.
+    input_size : int
+        Features per time step, ``D``.
+    hidden_size : int
+        Units of the state, ``H``.
+    init : str, default="xavier"
+        Initializer of ``kernel``.
+    recurrent_init : str, default="orthogonal"
+        Initializer of ``recurrent_kernel``, one (H, H) block per gate.
+    rng : numpy.random.RandomState, default=None
+        Source of the initial weights; None is ``RandomState(0)``.
+    dtype : numpy dtype, default=np.float32
+        Data type of the weights.
+
+    See Also
+    --------
+    sklearn_rnn.nn.cells.base.Cell : The contract of a cell.
+    GRUCell : A gated cell with one state and three gate blocks.
 
     Examples
     --------
@@ -56,6 +72,33 @@ class LSTMCell(Cell):
         self.bias[hidden_size : 2 * hidden_size] = 1.0
 
     def start(self, T, N, buffer, training):
+        """Return the buffers of one pass: input terms, states and cache.
+
+        Parameters
+        ----------
+        T : int
+            Time steps of the pass.
+        N : int
+            Sequences of the batch.
+        buffer : callable
+            ``buffer(name, shape)`` returns an array of the pass's dtype
+            (contents undefined).
+        training : bool
+            Whether a backward pass follows (else nothing is kept for it).
+
+        Returns
+        -------
+        xw : ndarray of shape (T, 4H, N)
+            Receives the input terms ``x_t @ kernel + bias`` of every
+            step (it is the cache's ``gates``: a step's input terms become
+            its gate values ``[i | f | g | o]``).
+        states : tuple of ndarray
+            The states ``(h, c)``, each of shape (T + 1, H, N) with
+            entry 0 zero.
+        cache : dict
+            Scratch arrays and, per step (with ``training``),
+            ``tanh(c_t)``.
+        """
         H = self.hidden_size
         # xw becomes the gates [i | f | g | o] of each step.
         cache = {
@@ -68,6 +111,21 @@ class LSTMCell(Cell):
         return cache["gates"], self.zero_states(T, N, buffer), cache
 
     def step(self, t, xw, states, cache):
+        """Compute step ``t``: write the states after it.
+
+        Parameters
+        ----------
+        t : int
+            The step, from 0.
+        xw : ndarray
+            The input terms of :meth:`start`, with step ``t``'s filled
+            in; ``xw[t]`` becomes the gate values ``[i | f | g | o]``.
+        states : tuple of ndarray
+            The states of :meth:`start`; ``states[k][t]`` is read and
+            ``states[k][t + 1]`` written.
+        cache : dict
+            The cache of :meth:`start`.
+        """
         H = self.hidden_size
         a = xw[t]
         product(self.recurrent_kernel.T, states[0][t], out=a, accumulate=True)
@@ -81,6 +139,36 @@ class LSTMCell(Cell):
         np.multiply(o, tanh_c, out=states[0][t + 1])
 
     def step_backward(self, t, xw, states, cache, d_states, out):
+        """Backpropagate through step ``t`` (after its forward pass).
+
+        Parameters
+        ----------
+        t : int
+            The step, from 0.
+        xw : ndarray
+            The input terms of :meth:`start`, as the forward pass left them.
+        states : tuple of ndarray
+            The states of the forward pass.
+        cache : dict
+            The cache of :meth:`start` (with ``training``).
+        d_states : tuple of ndarray
+            The gradients ``(dL/dh_t, dL/dc_t)`` with respect to the
+            states after step ``t``, each of shape (H, N).
+        out : tuple of ndarray
+            Arrays of the same shapes, into which the gradients with respect
+            to the states before step ``t`` are written.
+
+        Returns
+        -------
+        d_input : ndarray of shape (4H, N)
+            The gradient dL/d(input terms of step ``t``).
+        d_recurrent : ndarray of shape (4H, N)
+            The gradient dL/d(recurrent terms of step ``t``): the same
+            array as ``d_input``.
+        d_previous : tuple of ndarray
+            The gradients ``(dL/dh_{t-1}, dL/dc_{t-1})`` with respect to
+            the states before step ``t``, written into ``out``.
+        """
         H = self.hidden_size
         dh, dc = d_states
         gates, tanh_c = xw[t], cache["tanh_c"][t]
