@@ -83,8 +83,7 @@ def test_recipe_is_the_soft_vote_of_three_default_fits():
     X, y = rng.randn(40, 12, 1), rng.choice(["a", "b", "c"], 40)
     vote = time_series_recipe.recipe(1, n_jobs=None, max_iter=3).fit(X, y)
     alone = [
-        ScratchRNNClassifier(random_state=3 + i, max_iter=3).fit(X, y)
-        for i in range(3)
+        ScratchRNNClassifier(random_state=3 + i, max_iter=3).fit(X, y) for i in range(3)
     ]
     expected = np.mean([member.predict_proba(X) for member in alone], axis=0)
     np.testing.assert_allclose(vote.predict_proba(X), expected, rtol=1e-12)
