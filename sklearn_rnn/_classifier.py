@@ -153,7 +153,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         Mini-batch size (at most ``n_samples``; an epoch's batches have even
         sizes, e.g. 17 and 16 for 33 samples); "auto" is
         ``min(200, n_samples)``, as in ``MLPClassifier``.
-    max_iter : int, default=400
+    max_iter : int, default=300
         Maximum number of epochs of ``fit``.
     shuffle : bool, default=True
         Shuffle the samples every epoch (sequences of different lengths are
@@ -326,7 +326,7 @@ class ScratchRNNClassifier(RecurrentClassifierBase):
         clip_norm=5.0,
         recurrent_max_norm=None,
         batch_size=32,
-        max_iter=400,
+        max_iter=300,
         shuffle=True,
         tol=1e-4,
         n_iter_no_change=20,

@@ -116,7 +116,8 @@ class Conv1D(Layer):
         if mask is None:
             inside[...] = x
         else:
-            np.multiply(x, mask[:, :, None], out=inside)
+            # a float mask: numpy multiplies by a bool one 2x slower
+            np.multiply(x, mask.astype(padded.dtype)[:, :, None], out=inside)
         return padded
 
     def forward(self, x, mask=None, training=False):
@@ -190,7 +191,7 @@ class Conv1D(Layer):
             )
         dx = d_padded[self.left : self.left + T]
         if mask is not None:
-            dx *= mask[:, :, None]
+            dx *= mask.astype(dx.dtype)[:, :, None]
         return dx
 
     def torch_parameters(self):

@@ -157,8 +157,11 @@ class BatchNorm(Layer):
             centred = x - mean
             flat = centred.reshape(-1, channels)
             var = share.reshape(-1) @ (flat * flat)
-        if mask is not None and x.ndim == 3:
-            centred *= mask[..., None]  # padding: no output of its own
+        # Padding gets no output of its own.  The mask as floats: numpy
+        # multiplies by a bool mask 2x slower.
+        valid = None if mask is None or x.ndim == 2 else mask.astype(x.dtype)[..., None]
+        if valid is not None:
+            centred *= valid
         inverse_std = 1.0 / np.sqrt(var + self.eps)
         normalized = centred
         normalized *= inverse_std
@@ -172,7 +175,7 @@ class BatchNorm(Layer):
             var = var * (count / max(count - 1, 1))
         self.running_var += m * var
         self._normalized, self._inverse_std = normalized, inverse_std
-        self._mask = None if mask is None or x.ndim == 2 else mask[..., None]
+        self._mask = valid
         self._share = share
         return out
 
