@@ -35,7 +35,14 @@ STRATEGIES = ["recursive", "direct", "multioutput", "dirrec"]
 def ucr(name, split):
     """(X channels last, y) of a shared UCR data set, or skip."""
     try:
-        return fetch_ucr(name, split=split, return_X_y=True, download_if_missing=False)
+        # float64, as sktime's own loaders hand panels over
+        return fetch_ucr(
+            name,
+            split=split,
+            return_X_y=True,
+            download_if_missing=False,
+            dtype=np.float64,
+        )
     except FileNotFoundError as exc:
         pytest.skip(str(exc))
 

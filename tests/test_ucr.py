@@ -29,7 +29,7 @@ def shared_home():
 
 def test_gun_point(shared_home):
     train = fetch_ucr("GunPoint", split="train", data_home=shared_home)
-    assert train.data.shape == (50, 150, 1) and train.data.dtype == np.float64
+    assert train.data.shape == (50, 150, 1) and train.data.dtype == np.float32
     assert train.data[0, 0, 0] == -0.6478854 and train.data[0, 149, 0] == -0.63865722
     assert train.data[49, 0, 0] == -1.4357199
     assert (
@@ -84,7 +84,7 @@ def test_japanese_vowels_are_ragged(shared_home):
     assert isinstance(train.data, list) and len(train.data) == 270
     assert len(test.data) == 370 and not train.equal_length
     for bunch in (train, test):
-        assert all(s.dtype == np.float64 and s.shape[1] == 12 for s in bunch.data)
+        assert all(s.dtype == np.float32 and s.shape[1] == 12 for s in bunch.data)
         assert_array_equal(bunch.series_lengths, [len(s) for s in bunch.data])
     assert train.n_channels == 12
     assert (train.series_lengths.min(), train.series_lengths.max()) == (7, 26)
@@ -144,7 +144,8 @@ def test_shared_folder_is_never_written(shared_home):
 def test_univariate_with_comments_and_blank_lines(tmp_path):
     write_ts(tmp_path, "Toy", "TRAIN", TOY_TRAIN)
     write_ts(tmp_path, "Toy", "TEST", TOY_TEST)
-    toy = fetch_ucr("Toy", split="train", data_home=tmp_path)
+    # float64: the values exactly as the file writes them
+    toy = fetch_ucr("Toy", split="train", data_home=tmp_path, dtype=np.float64)
     assert_array_equal(toy.data, [[[1.0], [2.0], [3.0]], [[0.5], [-0.001], [400.0]]])
     assert toy.target.tolist() == ["a", "b"]
     assert toy.target_names.tolist() == ["b", "a"]  # declared order
@@ -154,7 +155,7 @@ def test_univariate_with_comments_and_blank_lines(tmp_path):
         "A toy problem.\nSecond comment line.\n\n"
         "- 2 series of length 3, 1 channel(s)\n- 2 classes: b a\n"
     )
-    both = fetch_ucr("Toy", data_home=tmp_path)
+    both = fetch_ucr("Toy", data_home=tmp_path, dtype=np.float64)
     assert_array_equal(both.data[:, :, 0], [[1, 2, 3], [0.5, -0.001, 400], [7, 8, 9]])
     assert both.split.tolist() == ["train", "train", "test"]
 
@@ -320,3 +321,14 @@ def test_missing_files_without_download(tmp_path):
     # the file present is enough for its own split
     assert fetch_ucr("Half", split="train", data_home=tmp_path).data.shape == (2, 3, 1)
     assert sorted(os.listdir(tmp_path / "ucr")) == ["Half_TRAIN.ts"]
+
+
+def test_dtype_chooses_the_precision_of_the_series(tmp_path):
+    home = tmp_path
+    write_ts(home, "Toy", "TRAIN", TOY_TRAIN)
+    single = fetch_ucr("Toy", split="train", data_home=home)
+    double = fetch_ucr("Toy", split="train", data_home=home, dtype=np.float64)
+    assert single.data.dtype == np.float32 and double.data.dtype == np.float64
+    np.testing.assert_array_equal(single.data, double.data.astype(np.float32))
+    with pytest.raises(ValueError, match="dtype must be numpy.float32"):
+        fetch_ucr("Toy", split="train", data_home=home, dtype=np.int64)
