@@ -38,7 +38,7 @@ rng = np.random.RandomState(0)
 options = {} if cell == "rnn" else {"cell": cell}
 net = build_network(D, 2, SoftmaxCrossEntropy(), hidden_size=H, rng=rng,
                     dtype=dtype, **options)
-sgd = SGD(net.params, learning_rate_init=0.01)
+sgd = SGD(net.params, 0.01)  # positional: both APIs take it so
 x = rng.randn(T, B, D).astype(dtype)
 y = rng.randint(0, 2, B)
 w = np.ones(B, dtype)
