@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 import zipfile
 
+import numpy as np
 import pytest
 from _ucr_files import TOY_TEST, TOY_TRAIN, URL, no_network, write_ts  # noqa: F401
 from numpy.testing import assert_array_equal
@@ -50,7 +51,7 @@ def test_download(tmp_path, served, capsys):
     urls, payloads = served
     members = {"Toy_TRAIN.ts": TOY_TRAIN, "Toy_TEST.ts": TOY_TEST}
     payloads.append(make_zip({**members, "../evil.ts": "x", "/tmp/abs.ts": "x"}))
-    toy = fetch_ucr("Toy", data_home=tmp_path)
+    toy = fetch_ucr("Toy", data_home=tmp_path, dtype=np.float64)
     assert urls == [URL.format("Toy")]
     assert_array_equal(toy.data[:, :, 0], [[1, 2, 3], [0.5, -0.001, 400], [7, 8, 9]])
     assert toy.target.tolist() == ["a", "b", "b"]
