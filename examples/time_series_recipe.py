@@ -1,5 +1,5 @@
 """A recipe for UCR/UEA problems: a soft vote of three default fits.
-================================================================
+==================================================================
 
 When a minute per fit is affordable, spend three: fit the default estimator
 with three seeds and average their probabilities (scikit-learn's

@@ -148,7 +148,7 @@ class Embedding(Layer):
 
         Returns
         -------
-        out : ndarray of shape (*ids.shape, dim)
+        out : ndarray of shape ``(*ids.shape, dim)``
             Row ``ids[t, n]`` of the table at ``out[t, n]``.
         """
         if training:  # inference keeps nothing on the layer (thread safety)
@@ -164,7 +164,7 @@ class Embedding(Layer):
 
         Parameters
         ----------
-        dout : ndarray of shape (*ids.shape, dim)
+        dout : ndarray of shape ``(*ids.shape, dim)``
             The gradient of the loss w.r.t. the output of that pass.
 
         Returns
