@@ -16,7 +16,7 @@ split, beside each member's own score (each member *is* a default fit) and
 the published ResNet of Fawaz et al. (2019, dl-4-tsc) where there is one.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_recipe.py``
-(the four shared data sets, seed 0: about a minute on a 2-core machine;
+(the four shared data sets, seed 0: 32 s on a 2-core AMD EPYC;
 ``--datasets GunPoint --seeds 0 1 2`` for the mean over three seeds).
 
 Not run when these pages are built (it reads the UCR files). The measured

@@ -31,7 +31,7 @@ for k, (label, column) in enumerate(columns.items()):
     offset = (k - (len(columns) - 1) / 2) * width
     ax.bar(x + offset, mean, width, yerr=std, capsize=2, label=label)
 ax.set_xticks(x, names, rotation=30, ha="right")
-ax.set_ylim(0.3, 1.02)
+ax.set_ylim(0.3, 1.1)
 ax.set_ylabel("test accuracy (mean ± sd, 3 seeds)")
-ax.legend(loc="lower left")
+ax.legend(loc="upper center", ncol=3, frameon=False)
 fig.tight_layout()
