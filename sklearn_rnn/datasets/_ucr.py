@@ -242,9 +242,9 @@ def fetch_ucr(
     fields = combine(files, splits, as_list)
     data = fields["data"]
     fields["data"] = (
-        [series.astype(dtype) for series in data]
+        [series.astype(dtype, copy=False) for series in data]
         if isinstance(data, list)
-        else data.astype(dtype)
+        else data.astype(dtype, copy=False)
     )
     if return_X_y:
         return fields["data"], fields["target"]

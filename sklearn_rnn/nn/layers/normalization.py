@@ -98,10 +98,11 @@ class BatchNorm(Layer):
     def _position_weights(self, x, mask):
         """Each (step, sample) position's weight in the batch statistics,
         shaped like ``x`` but for its last axis, or None (all equal): 0 on
-        padding, the sample's weight elsewhere (``sample_weight``)."""
-        weights = None if x.ndim == 2 or mask is None else mask.astype(x.dtype)
+        padding, the sample's weight elsewhere (``sample_weight``), in
+        float64 (see :meth:`forward`)."""
+        weights = None if x.ndim == 2 or mask is None else mask.astype(np.float64)
         if self.sample_weight is not None:
-            sample = np.asarray(self.sample_weight, dtype=x.dtype)
+            sample = np.asarray(self.sample_weight, dtype=np.float64)
             if x.ndim == 3 and sample.ndim == 1:  # one weight per sequence
                 sample = np.broadcast_to(sample, x.shape[:2])
             weights = sample if weights is None else weights * sample
@@ -136,24 +137,22 @@ class BatchNorm(Layer):
         axes = tuple(range(x.ndim - 1))
         channels = x.shape[-1]
         weights = self._position_weights(x, mask)
-        flat = x.reshape(-1, channels)
         if weights is None:
-            count = len(flat)
+            count = x.size // channels
             share = 1.0 / count
             mean = x.mean(axis=axes)
             centred = x - mean
             flat = centred.reshape(-1, channels)
             var = np.einsum("ic,ic->c", flat, flat) / count
         else:
-            # Each position's share of the statistics, w / sum(w) (summed in
-            # float64), so the weights' scale cancels before float32 sees it.
-            weights = weights.astype(np.float64)
+            # Each position's share of the statistics, w / sum(w) in float64,
+            # so the weights' scale cancels before float32 sees it.
             share = weights / max(weights.sum(), _TINY)
             # Kish's effective count 1 / sum(share^2): the count of
             # equal-weight positions the statistics amount to.
             count = 1.0 / max(np.dot(share.ravel(), share.ravel()), _TINY)
             share = share.astype(x.dtype)
-            mean = share.reshape(-1) @ flat
+            mean = share.reshape(-1) @ x.reshape(-1, channels)
             centred = x - mean
             flat = centred.reshape(-1, channels)
             var = share.reshape(-1) @ (flat * flat)
