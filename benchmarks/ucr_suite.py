@@ -67,6 +67,8 @@ CLASSIFICATION = (
 REGRESSION = ("Tecator", "Covid3Month")
 #: Names of the suite whose files sktime ships under another name.
 FILE_NAMES = {"Chinatown": "UnitTest"}
+#: Default fits per vote of the recipe (``examples/time_series_recipe.py``).
+RECIPE_MEMBERS = 3
 #: Named settings of our estimators (``--variant``); "defaults" is ``{}``.
 VARIANTS = {"defaults": {}}
 
@@ -162,7 +164,7 @@ def run(kind, name, seed, params, fold=None, n_folds=None):
     return result
 
 
-def recipe_rows(results, seeds, members=3):
+def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
     """The recipe's score per data set and seed ``r``: the soft vote (mean
     probability, or mean prediction for regression) of the default fits of
     seeds ``members * r`` to ``members * r + members - 1``, which is what
@@ -270,8 +272,8 @@ def main(argv=None):
     parser.add_argument(
         "--recipe",
         action="store_true",
-        help="also the recipe (a soft vote of 3 default fits per seed: fits "
-        "seeds 0 to 3 * len(seeds) - 1 of ours)",
+        help="also the recipe (a soft vote of 3 default fits per seed: seed r "
+        "fits ours with seeds 3r to 3r + 2)",
     )
     parser.add_argument(
         "--from-json", help="summarise the fits of this file instead of fitting"
@@ -282,15 +284,20 @@ def main(argv=None):
         if key in params:
             params[key] = tuple(params[key])
     suite_data_home()
-    work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv))
-    if args.recipe:
-        members = range(len(args.seeds), 3 * len(args.seeds))
-        work += list(jobs(["ours"], args.datasets, members, params, 0))
-    results = []
+    results, work = [], []
     if args.from_json:
         with open(args.from_json) as lines:
             results = [json.loads(line) for line in lines]
-        work = []
+        results = [r for r in results if r["data set"] in args.datasets]
+    else:
+        work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv))
+    if args.recipe and not args.from_json:
+        # the members recipe_rows votes that the default fits above are not
+        members = {
+            RECIPE_MEMBERS * r + i for r in args.seeds for i in range(RECIPE_MEMBERS)
+        }
+        members = sorted(members - set(args.seeds))
+        work += list(jobs(["ours"], args.datasets, members, params, 0))
     for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
         delayed(run)(*job) for job in work
     ):
