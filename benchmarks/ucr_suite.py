@@ -21,8 +21,8 @@ test accuracy (or RMSE), fit seconds and epochs, then the means.
 
 - Default: official train/test split; the test split only reports.
 - ``--recipe``: also the recipe of ``examples/time_series_recipe.py``, a
-  soft vote of three default fits per seed (seed ``r`` votes the fits of
-  seeds ``3r`` to ``3r + 2``), from the fits' stored predictions.
+  soft vote of five default fits per seed (seed ``r`` votes the fits of
+  seeds ``5r`` to ``5r + 4``), from the fits' stored predictions.
 - ``--cv K``: K-fold cross-validation on the *training split only*
   (stratified for classification, seed-shuffled), to choose settings; the
   score is the mean over folds.
@@ -68,7 +68,7 @@ REGRESSION = ("Tecator", "Covid3Month")
 #: Names of the suite whose files sktime ships under another name.
 FILE_NAMES = {"Chinatown": "UnitTest"}
 #: Default fits per vote of the recipe (``examples/time_series_recipe.py``).
-RECIPE_MEMBERS = 3
+RECIPE_MEMBERS = 5
 #: Named settings of our estimators (``--variant``); "defaults" is ``{}``.
 VARIANTS = {"defaults": {}}
 
@@ -272,8 +272,8 @@ def main(argv=None):
     parser.add_argument(
         "--recipe",
         action="store_true",
-        help="also the recipe (a soft vote of 3 default fits per seed: seed r "
-        "fits ours with seeds 3r to 3r + 2)",
+        help="also the recipe (a soft vote of 5 default fits per seed: seed r "
+        "fits ours with seeds 5r to 5r + 4)",
     )
     parser.add_argument(
         "--from-json", help="summarise the fits of this file instead of fitting"

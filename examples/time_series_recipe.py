@@ -1,8 +1,8 @@
-"""A recipe for UCR/UEA problems: a soft vote of three default fits.
+"""A recipe for UCR/UEA problems: a soft vote of five default fits.
 ==================================================================
 
-When a minute per fit is affordable, spend three: fit the default estimator
-with three seeds and average their probabilities (scikit-learn's
+When a minute per fit is affordable, spend five: fit the default estimator
+with five seeds and average their probabilities (scikit-learn's
 ``VotingClassifier(voting="soft")``, or ``VotingRegressor``).  The members
 differ only in their initialisation, shuffling and validation splits, so
 their errors are partly independent and the vote is more accurate than a
@@ -10,8 +10,8 @@ typical member (the "ensembles of deep networks" of Fawaz et al. 2019 for
 time series; nothing to tune, so nothing chosen on noise).  Its two worker
 processes fit two members at once on a 2-core machine.
 
-For each data set and seed ``r`` it fits the vote of the seeds ``3r`` to
-``3r + 2`` on the official training split and scores it once on the test
+For each data set and seed ``r`` it fits the vote of the seeds ``5r`` to
+``5r + 4`` on the official training split and scores it once on the test
 split, beside each member's own score (each member *is* a default fit) and
 the published ResNet of Fawaz et al. (2019, dl-4-tsc) where there is one.
 
@@ -36,7 +36,7 @@ from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
 from sklearn_rnn.datasets import fetch_ucr
 
 DATASETS = ("GunPoint", "ItalyPowerDemand", "BasicMotions", "JapaneseVowels")
-MEMBERS = 3
+MEMBERS = 5
 
 #: Fawaz et al. 2019, "Deep learning for time series classification: a
 #: review", test accuracy of ResNet.

@@ -70,9 +70,9 @@ def test_time_series_recipe_example(examples_path, capsys):
     assert 0.5 < float(row["per seed"]) <= 1.0
 
 
-def test_recipe_is_the_soft_vote_of_three_default_fits():
-    """The vote's probabilities are the mean of three estimators fitted as
-    ``ScratchRNNClassifier(random_state=3 * seed + i)`` alone would be."""
+def test_recipe_is_the_soft_vote_of_five_default_fits():
+    """The vote's probabilities are the mean of five estimators fitted as
+    ``ScratchRNNClassifier(random_state=5 * seed + i)`` alone would be."""
     sys.path.insert(0, str(EXAMPLES))
     try:
         import time_series_recipe
@@ -83,7 +83,7 @@ def test_recipe_is_the_soft_vote_of_three_default_fits():
     X, y = rng.randn(40, 12, 1), rng.choice(["a", "b", "c"], 40)
     vote = time_series_recipe.recipe(1, n_jobs=None, max_iter=3).fit(X, y)
     alone = [
-        ScratchRNNClassifier(random_state=3 + i, max_iter=3).fit(X, y) for i in range(3)
+        ScratchRNNClassifier(random_state=5 + i, max_iter=3).fit(X, y) for i in range(5)
     ]
     expected = np.mean([member.predict_proba(X) for member in alone], axis=0)
     np.testing.assert_allclose(vote.predict_proba(X), expected, rtol=1e-12)
