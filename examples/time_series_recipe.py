@@ -7,8 +7,11 @@ with five seeds and average their probabilities (scikit-learn's
 differ only in their initialisation, shuffling and validation splits, so
 their errors are partly independent and the vote is more accurate than a
 typical member (the "ensembles of deep networks" of Fawaz et al. 2019 for
-time series; nothing to tune, so nothing chosen on noise).  Its two worker
-processes fit two members at once on a 2-core machine.
+time series; nothing to tune, so nothing chosen on noise).  Five, not
+three: cross-validation on the suite's training splits scored votes of five
+ahead of votes of three on six data sets and behind on one
+(``benchmarks/recipe_cv.py``).  Its two worker processes fit two members at
+once on a 2-core machine.
 
 For each data set and seed ``r`` it fits the vote of the seeds ``5r`` to
 ``5r + 4`` on the official training split and scores it once on the test
@@ -16,7 +19,7 @@ split, beside each member's own score (each member *is* a default fit) and
 the published ResNet of Fawaz et al. (2019, dl-4-tsc) where there is one.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_recipe.py``
-(the four shared data sets, seed 0: 32 s on a 2-core AMD EPYC;
+(the four shared data sets, seed 0: 40 s on a 2-core AMD EPYC;
 ``--datasets GunPoint --seeds 0 1 2`` for the mean over three seeds).
 
 Not run when these pages are built (it reads the UCR files). The measured

@@ -1,0 +1,144 @@
+"""How many default fits the recipe should vote, by CV on the training splits.
+
+Usage::
+
+    python benchmarks/recipe_cv.py [--seeds 0 1 2 3 4 5] [--votes 1 3 5] [--params JSON]
+        [--datasets ACSF1 ...] [--n-jobs 2] [--json fits.jsonl]
+    python benchmarks/recipe_cv.py --from-json fits.jsonl
+
+Every data set of the development suite (``benchmarks/ucr_suite.py``) is cut
+into the same 3 stratified folds of its *training split* (seed 0 shuffles
+them, whatever the model's seed), so fits with different seeds predict the
+same held-out series and can vote. For each fold and model seed it fits the
+default estimator (or ``--params``) on the other two folds and stores its
+probabilities (or predictions, for regression). Then, for each vote size
+``k`` of ``--votes``, it scores every set of ``k`` seeds: the soft vote
+(mean probability, or mean prediction) pooled over the three folds, accuracy
+or RMSE over the whole training split; and prints the mean over those sets.
+``k = 1`` is a single default fit. The test splits take no part.
+"""
+
+import argparse
+import itertools
+import json
+import time
+import warnings
+
+import numpy as np
+import ucr_suite
+from joblib import Parallel, delayed
+from sklearn.model_selection import KFold, StratifiedKFold
+
+N_FOLDS = 3
+
+
+def fit_fold(name, seed, fold, params=None):
+    """One fit (default, or ``params``) on two folds; its predictions on the third."""
+    warnings.simplefilter("ignore")
+    regression = name in ucr_suite.REGRESSION
+    X, y = ucr_suite.load(name, "train")
+    splitter = (KFold if regression else StratifiedKFold)(
+        N_FOLDS, shuffle=True, random_state=0
+    )
+    train, test = list(splitter.split(np.zeros(len(y)), y))[fold]
+    estimator = ucr_suite.make("ours", regression, seed, dict(params or {}))
+    start = time.perf_counter()
+    estimator.fit(ucr_suite.subset(X, train), y[train])
+    seconds = time.perf_counter() - start
+    X_test = ucr_suite.subset(X, test)
+    predicted = (estimator.predict if regression else estimator.predict_proba)(X_test)
+    return {
+        "name": name,
+        "seed": seed,
+        "fold": fold,
+        "seconds": seconds,
+        "epochs": int(estimator.n_iter_),
+        "pred": np.asarray(predicted).tolist(),
+        "truth": np.asarray(y[test]).tolist(),
+        "classes": None if regression else estimator.classes_.tolist(),
+    }
+
+
+def vote_score(fits, seeds):
+    """Accuracy (or RMSE) over the training split of the vote of ``seeds``;
+    ``fits[seed][fold]`` are ``fit_fold``'s results."""
+    hits = squares = count = 0
+    for fold in range(N_FOLDS):
+        members = [fits[seed][fold] for seed in seeds]
+        mean = np.mean([np.asarray(m["pred"]) for m in members], axis=0)
+        truth = np.asarray(members[0]["truth"])
+        count += len(truth)
+        if members[0]["classes"] is None:
+            squares += float(np.sum((mean - truth) ** 2))
+        else:
+            classes = np.asarray(members[0]["classes"], dtype=object)
+            predicted = classes[mean.argmax(axis=1)].astype(str)
+            hits += int(np.sum(predicted == truth.astype(str)))
+    if members[0]["classes"] is None:
+        return float(np.sqrt(squares / count))
+    return hits / count
+
+
+def summary(results, votes):
+    """A Markdown table: per data set, the mean score of every vote of k seeds."""
+    by_name = {}
+    for r in results:
+        by_name.setdefault(r["name"], {}).setdefault(r["seed"], {})[r["fold"]] = r
+    lines = [
+        "| data set | metric | " + " | ".join(f"vote of {k}" for k in votes) + " |",
+        "| --- | --- |" + " ---: |" * len(votes),
+    ]
+    for name, fits in by_name.items():
+        seeds = sorted(s for s, folds in fits.items() if len(folds) == N_FOLDS)
+        cells = []
+        for k in votes:
+            scores = [vote_score(fits, g) for g in itertools.combinations(seeds, k)]
+            cells.append(f"{np.mean(scores):.4f}" if scores else "-")
+        metric = "RMSE" if name in ucr_suite.REGRESSION else "accuracy"
+        lines.append(f"| {name} | {metric} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4, 5])
+    parser.add_argument("--votes", nargs="+", type=int, default=[1, 3, 5])
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=[*ucr_suite.CLASSIFICATION, *ucr_suite.REGRESSION],
+    )
+    parser.add_argument("--params", help="JSON hyperparameters instead of the defaults")
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--json", help="append one JSON line per fit to this file")
+    parser.add_argument("--from-json", help="summarise these fits instead of fitting")
+    args = parser.parse_args(argv)
+    params = json.loads(args.params) if args.params else {}
+    for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
+        if key in params:
+            params[key] = tuple(params[key])
+    if args.from_json:
+        with open(args.from_json) as lines:
+            results = [json.loads(line) for line in lines]
+        results = [r for r in results if r["name"] in args.datasets]
+    else:
+        ucr_suite.suite_data_home()
+        work = [
+            (name, seed, fold)
+            for name in args.datasets
+            for seed in args.seeds
+            for fold in range(N_FOLDS)
+        ]
+        results = []
+        for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
+            delayed(fit_fold)(*job, params) for job in work
+        ):
+            results.append(result)
+            if args.json:
+                with open(args.json, "a") as out:
+                    out.write(json.dumps(result) + "\n")
+    print(summary(results, args.votes))
+
+
+if __name__ == "__main__":
+    main()
