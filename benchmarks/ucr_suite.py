@@ -23,6 +23,9 @@ test accuracy (or RMSE), fit seconds and epochs, then the means.
 - ``--recipe``: also the recipe of ``examples/time_series_recipe.py``, a
   soft vote of five default fits per seed (seed ``r`` votes the fits of
   seeds ``5r`` to ``5r + 4``), from the fits' stored predictions.
+- With ours and the MLP (test split): per classification data set, the test
+  series that only one of the two gets right, summed over the seeds, and the
+  exact McNemar test's p-value (``paired_rows``).
 - ``--cv K``: K-fold cross-validation on the *training split only*
   (stratified for classification, seed-shuffled), to choose settings; the
   score is the mean over folds.
@@ -43,6 +46,7 @@ import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy.stats import binomtest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -118,9 +122,8 @@ def make(kind, regression, seed, params):
     return cls(random_state=seed, **params)
 
 
-def score(regression, estimator, X, y):
-    """Accuracy, or RMSE for regression."""
-    predicted = estimator.predict(X)
+def score(regression, predicted, y):
+    """Accuracy, or RMSE for regression, of the predictions."""
     if regression:
         return float(np.sqrt(np.mean((predicted - y) ** 2)))
     return float(np.mean(predicted == y))
@@ -153,14 +156,16 @@ def run(kind, name, seed, params, fold=None, n_folds=None):
         estimator.fit(X_train, y_train)
     result["seconds"] = time.perf_counter() - start
     result["epochs"] = int(estimator.n_iter_)
-    result["score"] = score(regression, estimator, X_test, y_test)
+    predicted = estimator.predict(X_test)
+    result["score"] = score(regression, predicted, y_test)
+    result["truth"] = np.asarray(y_test).tolist()
+    if not regression:  # paired_rows compares them, series by series
+        result["labels"] = predicted.tolist()
     if kind == "ours":  # the recipe's ensembles average them (recipe_rows)
-        predicted = estimator.predict(X_test) if regression else None
         if not regression:
             predicted = estimator.predict_proba(X_test)
             result["classes"] = estimator.classes_.tolist()
         result["predictions"] = predicted.tolist()
-        result["truth"] = np.asarray(y_test).tolist()
     return result
 
 
@@ -199,6 +204,38 @@ def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
                 }
             )
     return rows
+
+
+def paired_rows(results):
+    """Markdown: per classification data set, the test series that ours gets
+    right and the MLP wrong, and the other way round, summed over the seeds
+    (the same series and seed for both), with the exact McNemar test's
+    p-value: how likely so lopsided a split is if the two are equally
+    accurate."""
+    lines = [
+        "| data set | right for ours only | right for the MLP only | McNemar p |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name in dict.fromkeys(r["data set"] for r in results):
+        fits = {
+            (r["kind"], r["seed"], r["fold"]): r
+            for r in results
+            if r["data set"] == name and "labels" in r
+        }
+        ours_only = mlp_only = 0
+        for (kind, seed, fold), mine in fits.items():
+            other = fits.get(("mlp", seed, fold))
+            if kind != "ours" or other is None:
+                continue
+            truth = np.asarray(mine["truth"])
+            right = np.asarray(mine["labels"]) == truth
+            right_mlp = np.asarray(other["labels"]) == truth
+            ours_only += int(np.sum(right & ~right_mlp))
+            mlp_only += int(np.sum(right_mlp & ~right))
+        if ours_only + mlp_only:
+            p = binomtest(ours_only, ours_only + mlp_only).pvalue
+            lines.append(f"| {name} | {ours_only} | {mlp_only} | {p:.2g} |")
+    return "\n".join(lines)
 
 
 def jobs(kinds, datasets, seeds, params, n_folds):
@@ -340,6 +377,8 @@ def main(argv=None):
         + (f"{args.cv}-fold CV on the train split" if args.cv else "test split")
     )
     print(summary(results, kinds))
+    if {"ours", "mlp"} <= set(kinds) and not args.cv:
+        print(paired_rows(results))
 
 
 if __name__ == "__main__":
