@@ -21,69 +21,39 @@ or RMSE over the whole training split; and prints the mean over those sets.
 import argparse
 import itertools
 import json
-import time
-import warnings
 
 import numpy as np
 import ucr_suite
 from joblib import Parallel, delayed
-from sklearn.model_selection import KFold, StratifiedKFold
 
 N_FOLDS = 3
 
 
 def fit_fold(name, seed, fold, params=None):
-    """One fit (default, or ``params``) on two folds; its predictions on the third."""
-    warnings.simplefilter("ignore")
-    regression = name in ucr_suite.REGRESSION
-    X, y = ucr_suite.load(name, "train")
-    splitter = (KFold if regression else StratifiedKFold)(
-        N_FOLDS, shuffle=True, random_state=0
+    """One fit (default, or ``params``) on two folds; its predictions on the
+    third (``ucr_suite.run``'s result), the folds shuffled with seed 0."""
+    return ucr_suite.run(
+        "ours", name, seed, params or {}, fold=fold, n_folds=N_FOLDS, split_seed=0
     )
-    train, test = list(splitter.split(np.zeros(len(y)), y))[fold]
-    estimator = ucr_suite.make("ours", regression, seed, dict(params or {}))
-    start = time.perf_counter()
-    estimator.fit(ucr_suite.subset(X, train), y[train])
-    seconds = time.perf_counter() - start
-    X_test = ucr_suite.subset(X, test)
-    predicted = (estimator.predict if regression else estimator.predict_proba)(X_test)
-    return {
-        "name": name,
-        "seed": seed,
-        "fold": fold,
-        "seconds": seconds,
-        "epochs": int(estimator.n_iter_),
-        "pred": np.asarray(predicted).tolist(),
-        "truth": np.asarray(y[test]).tolist(),
-        "classes": None if regression else estimator.classes_.tolist(),
-    }
 
 
 def vote_score(fits, seeds):
     """Accuracy (or RMSE) over the training split of the vote of ``seeds``;
     ``fits[seed][fold]`` are ``fit_fold``'s results."""
-    hits = squares = count = 0
+    voted, truth = [], []
     for fold in range(N_FOLDS):
         members = [fits[seed][fold] for seed in seeds]
-        mean = np.mean([np.asarray(m["pred"]) for m in members], axis=0)
-        truth = np.asarray(members[0]["truth"])
-        count += len(truth)
-        if members[0]["classes"] is None:
-            squares += float(np.sum((mean - truth) ** 2))
-        else:
-            classes = np.asarray(members[0]["classes"], dtype=object)
-            predicted = classes[mean.argmax(axis=1)].astype(str)
-            hits += int(np.sum(predicted == truth.astype(str)))
-    if members[0]["classes"] is None:
-        return float(np.sqrt(squares / count))
-    return hits / count
+        voted.append(ucr_suite.vote(members))
+        truth.append(members[0]["truth"])
+    regression = members[0].get("classes") is None
+    return ucr_suite.score(regression, np.concatenate(voted), np.concatenate(truth))
 
 
 def summary(results, votes):
     """A Markdown table: per data set, the mean score of every vote of k seeds."""
     by_name = {}
     for r in results:
-        by_name.setdefault(r["name"], {}).setdefault(r["seed"], {})[r["fold"]] = r
+        by_name.setdefault(r["data set"], {}).setdefault(r["seed"], {})[r["fold"]] = r
     lines = [
         "| data set | metric | " + " | ".join(f"vote of {k}" for k in votes) + " |",
         "| --- | --- |" + " ---: |" * len(votes),
@@ -113,14 +83,11 @@ def main(argv=None):
     parser.add_argument("--json", help="append one JSON line per fit to this file")
     parser.add_argument("--from-json", help="summarise these fits instead of fitting")
     args = parser.parse_args(argv)
-    params = json.loads(args.params) if args.params else {}
-    for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
-        if key in params:
-            params[key] = tuple(params[key])
+    params = ucr_suite.parse_params(args.params) if args.params else {}
     if args.from_json:
         with open(args.from_json) as lines:
             results = [json.loads(line) for line in lines]
-        results = [r for r in results if r["name"] in args.datasets]
+        results = [r for r in results if r["data set"] in args.datasets]
     else:
         ucr_suite.suite_data_home()
         work = [

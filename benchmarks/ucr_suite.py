@@ -129,15 +129,37 @@ def score(regression, predicted, y):
     return float(np.mean(predicted == y))
 
 
-def run(kind, name, seed, params, fold=None, n_folds=None):
-    """Fit one estimator on one split; a dict of the scores and costs."""
+def parse_params(text):
+    """Hyperparameters from JSON; the lists of tuple-valued ones as tuples."""
+    params = json.loads(text)
+    for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
+        if key in params:
+            params[key] = tuple(params[key])
+    return params
+
+
+def vote(fits):
+    """The soft vote of fits of the same series (``run``'s results): their
+    mean prediction, or the class of their highest mean probability."""
+    mean = np.mean([fit["predictions"] for fit in fits], axis=0)
+    if fits[0].get("classes") is None:
+        return mean
+    return np.asarray(fits[0]["classes"])[mean.argmax(axis=1)]
+
+
+def run(kind, name, seed, params, fold=None, n_folds=None, split_seed=None):
+    """Fit one estimator on one split; a dict of the scores and costs.
+
+    With ``fold``, the split is fold ``fold`` of ``n_folds`` of the training
+    split, shuffled with ``split_seed`` (by default the estimator's seed)."""
     regression = name in REGRESSION
     X_train, y_train = load(name, "train")
     if fold is None:
         X_test, y_test = load(name, "test")
     else:
+        shuffle = seed if split_seed is None else split_seed
         splitter = (KFold if regression else StratifiedKFold)(
-            n_folds, shuffle=True, random_state=seed
+            n_folds, shuffle=True, random_state=shuffle
         )
         train, test = list(splitter.split(np.zeros(len(y_train)), y_train))[fold]
         X_test, y_test = subset(X_train, test), y_train[test]
@@ -186,13 +208,8 @@ def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
             group = [fits.get(members * seed + i) for i in range(members)]
             if None in group:
                 continue
-            mean = np.mean([g["predictions"] for g in group], axis=0)
             truth = np.asarray(group[0]["truth"])
-            if name in REGRESSION:
-                value = float(np.sqrt(np.mean((mean - truth) ** 2)))
-            else:
-                classes = np.asarray(group[0]["classes"])
-                value = float(np.mean(classes[mean.argmax(axis=1)] == truth))
+            value = score(name in REGRESSION, vote(group), truth)
             rows.append(
                 {
                     "kind": "recipe",
@@ -316,10 +333,7 @@ def main(argv=None):
         "--from-json", help="summarise the fits of this file instead of fitting"
     )
     args = parser.parse_args(argv)
-    params = json.loads(args.params) if args.params else VARIANTS[args.variant]
-    for key in ("conv_filters", "conv_kernel_sizes", "dense_layers"):
-        if key in params:
-            params[key] = tuple(params[key])
+    params = parse_params(args.params) if args.params else VARIANTS[args.variant]
     suite_data_home()
     results, work = [], []
     if args.from_json:

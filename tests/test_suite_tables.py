@@ -32,10 +32,10 @@ def ucr_suite(monkeypatch):
 
 def fold(seed, fold, pred, truth, classes=("a", "b")):
     return {
-        "name": "ArrowHead" if classes else "Tecator",
+        "data set": "ArrowHead" if classes else "Tecator",
         "seed": seed,
         "fold": fold,
-        "pred": pred,
+        "predictions": pred,
         "truth": truth,
         "classes": list(classes) if classes else None,
     }
