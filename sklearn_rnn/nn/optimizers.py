@@ -4,14 +4,15 @@ Each optimizer's constructor takes every setting; the API they share
 (settings, ``state_dict``, lazy row updates) is
 :class:`~sklearn_rnn.nn.optimizer_base.Optimizer`'s.  ``step(grads)``
 applies one update from the gradients aligned with ``params``.
+``OPTIMIZERS`` maps the estimators' ``solver`` names to the classes.
 
 Examples
 --------
 >>> import numpy as np
->>> from sklearn_rnn.nn.optimizers import SGD
+>>> from sklearn_rnn.nn.optimizers import OPTIMIZERS
 >>> w = np.array([1.0, 2.0])
->>> SGD([w], learning_rate_init=0.1).step([np.array([1.0, -1.0])])
->>> w
+>>> OPTIMIZERS["adam"]([w], learning_rate_init=0.1).step([np.array([0.5, -3.0])])
+>>> w.round(4)                  # Adam's first step: the rate, whatever |grad|
 array([0.9, 2.1])
 """
 
