@@ -109,6 +109,7 @@ class BaseScratchRNN(
         dense_activation,
         conv_filters,
         conv_kernel_sizes,
+        flat_units,
         downsample,
         dropout,
         bptt_truncate,
@@ -155,6 +156,7 @@ class BaseScratchRNN(
         self.dense_activation = dense_activation
         self.conv_filters = conv_filters
         self.conv_kernel_sizes = conv_kernel_sizes
+        self.flat_units = flat_units
         self.downsample = downsample
         self.dropout = dropout
         self.bptt_truncate = bptt_truncate
@@ -331,6 +333,8 @@ class BaseScratchRNN(
             embedding_dim=self.embedding_dim,
             conv_filters=self._conv_filters(),
             conv_kernel_sizes=tuple(self.conv_kernel_sizes),
+            flat_units=self.flat_units,
+            flat_steps=self.flat_steps_,
             downsample=self.downsample_,
         )
 

@@ -1,4 +1,5 @@
-"""``downsample``: how many steps of a long series the network reads as one."""
+"""``downsample``: how many steps of a long series the network reads as one;
+and so how many steps the flat branch (``flat_units``) reads."""
 
 import numpy as np
 
@@ -21,11 +22,27 @@ def auto_downsample(lengths, target=AUTO_STEPS):
 
 
 class DownsamplingMixin:
-    """``_fit_downsampling``: the fitted ``downsample_`` of a new network."""
+    """``_fit_downsampling``: the fitted ``downsample_`` and ``flat_steps_``
+    of a new network."""
 
     def _fit_downsampling(self, sequences):
         """Set ``downsample_`` from the ``downsample`` hyperparameter and the
-        training sequences' lengths (valid steps)."""
+        training sequences' lengths (valid steps), and ``flat_steps_``: the
+        longest one's steps after downsampling (0 without a flat branch)."""
+        if self.flat_units and self.return_sequences:
+            raise ValueError(
+                f"flat_units={self.flat_units} cannot be used with "
+                "return_sequences=True: the flat branch gives one output per "
+                "sequence. Use flat_units=0."
+            )
+        self._set_downsample(sequences)
+        self.flat_steps_ = 0
+        if self.flat_units:
+            values, mask = sequences
+            longest = values.shape[1] if mask is None else int(mask.sum(1).max())
+            self.flat_steps_ = max(1, -(-longest // self.downsample_))
+
+    def _set_downsample(self, sequences):
         if self.downsample != "auto":
             if self.downsample > 1 and self.return_sequences:
                 raise ValueError(

@@ -50,7 +50,8 @@ class InferenceMixin(TransformerMixin):
         The input chunk (standardised or embedded, and reversed for a
         backward direction); per recurrent layer and direction, each step's
         gate pre-activations, states, output and concatenation; pooling
-        temporaries; each dense layer's output (per step with
+        temporaries; the flat branch's gathered and flattened copies; each
+        dense layer's output (per step with
         ``return_sequences``), its activation and the output layer's
         probabilities.
         """
@@ -70,6 +71,9 @@ class InferenceMixin(TransformerMixin):
         )
         floats += 2 * n_steps * hidden  # pooling (masked copies, weights)
         floats += conv_working_floats(built, n_steps, width_in)
+        if built["flat_units"]:  # the gathered steps, the flat copy, its layer
+            floats += 2 * n_steps * width_in + self.flat_steps_ * width_in
+            floats += 2 * built["flat_units"]
         dense_steps = n_steps if built["return_sequences"] else 1
         n_outputs = self.network_.layers[-1].kernel.shape[1]
         floats += 3 * dense_steps * sum((*built["dense_layers"], n_outputs))

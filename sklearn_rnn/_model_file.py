@@ -195,9 +195,11 @@ class ModelFileReader:
             and isinstance(rng_state[2], (int, float))
         ):
             raise ValueError("the stored random state is invalid")
-        for name in ("n_iter_", "t_", "_no_improvement_count"):
+        for name in ("n_iter_", "t_", "_no_improvement_count", "flat_steps_"):
             if scalars[name] < 0:
                 raise ValueError(f"the fitted attribute {name} is negative")
+        if (scalars["flat_steps_"] > 0) != (est.flat_units > 0):
+            raise ValueError("flat_steps_ must be positive exactly with flat_units")
         for name in est._fitted_scalars:
             setattr(est, name, scalars[name])
         if est.dtype_ not in ("float32", "float64") or est.dtype not in (
@@ -352,10 +354,11 @@ ADDED_PARAMS = {
     "conv_filters": (),
     "conv_kernel_sizes": (),
     "downsample": 1,
+    "flat_units": 0,
     "learning_rate": "constant",
 }
 #: Fitted scalars added since, likewise.
-ADDED_SCALARS = {"_learning_rate_scale": 1.0, "downsample_": 1}
+ADDED_SCALARS = {"_learning_rate_scale": 1.0, "downsample_": 1, "flat_steps_": 0}
 
 
 def _estimator_from_params(cls, params):

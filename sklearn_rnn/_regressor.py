@@ -68,6 +68,15 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
     conv_kernel_sizes : tuple of int, default=(8, 5, 3)
         Kernel size (time steps) of each convolution, one per entry of
         ``conv_filters`` (FCN's sizes); unused without a branch.
+    flat_units : int, default=0
+        Units of a flat branch beside the recurrent layers: a dense layer
+        (``dense_activation``) over the whole series flattened, each
+        (downsampled) valid step at its position, as an MLP reads a series.
+        It sees where in the series a value lies, which the recurrent and
+        convolutional summaries do not; it reads ``flat_steps_`` steps (the
+        longest training sequence), zero-padding shorter sequences and
+        dropping the steps of longer ones.  0 has no branch.  Not with
+        ``return_sequences``.
     downsample : int or "auto", default="auto"
         Read every window of ``downsample`` consecutive valid steps as one
         step: its mean, maximum and minimum (three features per input
@@ -219,6 +228,9 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
         Rows of the embedding table (None without ``embedding_dim``).
     downsample_ : int
         The downsampling factor in use (``downsample``, "auto" resolved).
+    flat_steps_ : int
+        The steps the flat branch reads (``flat_units``): the longest
+        training sequence's, after downsampling; 0 without a branch.
     input_mean_ : ndarray of shape (n_step_features,) or None
         Mean of each input feature (``scale_input``); None without scaling.
     input_scale_ : ndarray of shape (n_step_features,) or None
@@ -311,6 +323,7 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
         dense_activation="relu",
         conv_filters="auto",
         conv_kernel_sizes=(8, 5, 3),
+        flat_units=0,
         downsample="auto",
         dropout=0.0,
         bptt_truncate=None,
@@ -359,6 +372,7 @@ class ScratchRNNRegressor(RecurrentRegressorBase):
             dense_activation=dense_activation,
             conv_filters=conv_filters,
             conv_kernel_sizes=conv_kernel_sizes,
+            flat_units=flat_units,
             downsample=downsample,
             dropout=dropout,
             bptt_truncate=bptt_truncate,

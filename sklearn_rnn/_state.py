@@ -48,6 +48,7 @@ BASE_SCALARS = {
     "_no_improvement_count": (Integral,),
     "_learning_rate_scale": (Real,),
     "downsample_": (Integral,),
+    "flat_steps_": (Integral,),
 }
 #: 1-D array attributes of every estimator: name -> (dtype kinds, required).
 BASE_ARRAYS = {

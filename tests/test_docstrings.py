@@ -134,7 +134,7 @@ def test_the_estimators_spell_out_their_signature(cls):
     assert cls.__init__.__qualname__ == f"{cls.__name__}.__init__"
     assert inspect.getsourcefile(cls.__init__) == inspect.getsourcefile(cls)
     parameters = inspect.signature(cls.__init__).parameters
-    assert list(parameters)[1] == "hidden_size" and len(parameters) == 47
+    assert list(parameters)[1] == "hidden_size" and len(parameters) == 48
 
 
 @pytest.mark.parametrize("cls", [ScratchRNNClassifier, ScratchRNNRegressor])
@@ -165,6 +165,6 @@ def test_the_shared_parameters_read_alike():
         p.name: p for p in NumpyDocString(ScratchRNNRegressor.__doc__)["Parameters"]
     }
     shared = set(classifier) & set(regressor)
-    assert len(shared) == 45
+    assert len(shared) == 46
     for name in shared - task_words:
         assert classifier[name] == regressor[name], name

@@ -221,6 +221,14 @@ def test_sparse_rows_name_the_embedding_rows_a_batch_used():
             "vocab_size": 11,
             "downsample": 2,
         },
+        {"flat_units": 3, "flat_steps": 5, "dense_layers": (2,)},
+        {
+            "conv_filters": (2,),
+            "conv_kernel_sizes": (3,),
+            "flat_units": 4,
+            "flat_steps": 2,
+            "downsample": 3,
+        },
     ],
 )
 def test_count_parameters_is_the_size_of_the_built_network(
@@ -245,6 +253,8 @@ def test_count_parameters_is_the_size_of_the_built_network(
                 "embedding_dim",
                 "conv_filters",
                 "conv_kernel_sizes",
+                "flat_units",
+                "flat_steps",
                 "downsample",
             )
         },

@@ -242,6 +242,7 @@ SMALL_CONV = dict(conv_filters=(4, 3), conv_kernel_sizes=(3, 2))
         # the default architecture, its convolutional branch narrowed (two
         # loss evaluations per weight entry: (32, 64, 32) filters take 60 s)
         (SMALL_CONV, lambda rng: rng.randint(0, 3, 6)),
+        (dict(flat_units=3, **SMALL_CONV), lambda rng: rng.randint(0, 3, 6)),
         (
             dict(return_sequences=True, bidirectional=True, **SMALL_CONV),
             lambda rng: rng.randint(0, 2, (6, 4)),

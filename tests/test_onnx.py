@@ -251,6 +251,33 @@ def test_automatic_downsampling_of_long_series():
     assert_regressor_exported(reg, X)
 
 
+@pytest.mark.parametrize("mask_value", [None, 0.0])
+@pytest.mark.parametrize("downsample", [1, 3])
+def test_flat_branch_with_padding_and_downsampling(downsample, mask_value):
+    X = padded_data(19, steps=11)
+    clf = ScratchRNNClassifier(
+        hidden_size=3,
+        conv_filters=(2,),
+        conv_kernel_sizes=(3,),
+        flat_units=4,
+        downsample=downsample,
+        mask_value=mask_value,
+    )
+    clf = fitted(clf, X, binary_target(X))
+    assert clf.flat_steps_ == -(-11 // downsample)
+    assert_classifier_exported(clf, X)
+
+
+@pytest.mark.parametrize("steps", [2, 16])
+def test_flat_branch_on_shorter_and_longer_series_than_at_fit(steps):
+    X = padded_data(20, steps=7, features=1)
+    reg = ScratchRNNRegressor(hidden_size=3, conv_filters=(), flat_units=5)
+    reg = fitted(reg, X, X.sum((1, 2)))
+    other = np.random.RandomState(21).randn(N, steps, 1).astype(np.float32)
+    (prediction,) = session(reg, dynamic(X)).run(None, {"X": other})
+    assert_allclose(prediction, reg.predict(other), rtol=TOLERANCE, atol=TOLERANCE)
+
+
 # ---------------------------------------------------------- input layouts
 def test_channels_first_and_no_input_scaling():
     X = padded_data(11)

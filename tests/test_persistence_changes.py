@@ -49,6 +49,7 @@ CHANGES = [
     ("dense_activation", "tanh"),
     ("conv_filters", (3,)),
     ("conv_kernel_sizes", (2,)),
+    ("flat_units", 3),
     ("downsample", 2),
     ("downsample", "auto"),
     ("freeze_embeddings", True),

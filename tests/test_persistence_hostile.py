@@ -212,6 +212,11 @@ def test_bit_flips_anywhere_raise_value_errors_only(tmp_path, tiny_file):
         ("state", lambda s: s["scalars"].update(t_=-1), "t_ is negative"),
         (
             "state",
+            lambda s: s["scalars"].update(flat_steps_=10**12),
+            "flat_steps_ must be positive exactly with flat_units",
+        ),
+        (
+            "state",
             lambda s: s["scalars"]["_rng_state"].__setitem__(0, 10**6),
             "the stored random state is invalid",
         ),
@@ -223,6 +228,7 @@ def test_bit_flips_anywhere_raise_value_errors_only(tmp_path, tiny_file):
         "iterations-2**63",
         "n_iter_-below-int64",
         "negative-t_",
+        "flat_steps_-without-flat_units",
         "rng-position",
         "hidden_size-1e30",
         "max_iter-2**64",

@@ -13,6 +13,7 @@ from .layers import (
     Downsample,
     Dropout,
     Embedding,
+    Flatten,
     InstanceNorm,
     LastStatePooling,
     MeanPooling,
@@ -49,6 +50,8 @@ def build_network(
     freeze_embeddings=False,
     conv_filters=(),
     conv_kernel_sizes=(),
+    flat_units=0,
+    flat_steps=0,
     downsample=1,
     alpha=0.0,
     rng=None,
@@ -60,7 +63,9 @@ def build_network(
     the recurrent stack (GRU-FCN, LSTM-FCN): the input and its
     ``InstanceNorm`` side by side, then ``[Conv1D -> BatchNorm -> ReLU]`` per
     entry, then the mean over valid steps; both branches' outputs are
-    concatenated before the dense layers.
+    concatenated before the dense layers.  With ``flat_units``, a flat
+    branch reads it too, as an MLP reads a flattened series: ``Flatten``
+    (each valid step at its position) then a ``Dense`` layer.
 
     Parameters
     ----------
@@ -117,6 +122,12 @@ def build_network(
         (none: no branch).
     conv_kernel_sizes : tuple of int, default=()
         Kernel size of each convolution, as many as ``conv_filters``.
+    flat_units : int, default=0
+        Units of the flat branch's dense layer (``dense_activation``); 0: no
+        branch.
+    flat_steps : int, default=0
+        The positions the flat branch reads (see
+        :class:`~sklearn_rnn.nn.layers.Flatten`), after downsampling.
     downsample : int, default=1
         Read every window of ``downsample`` valid steps as its mean, maximum
         and minimum (three features per input feature; see
@@ -217,6 +228,7 @@ def build_network(
             )
         else:
             recurrent_branch.append(POOLINGS[pooling]())
+    branches = {"rnn": recurrent_branch}
     if conv_filters:
         # The branch reads each series as it is and standardised over its
         # own valid steps: its shape, whatever its level and scale.  Series
@@ -238,11 +250,32 @@ def build_network(
             channels = filters
         if not return_sequences:
             conv_branch.append(MeanPooling())
-        layers.append(Parallel({"rnn": recurrent_branch, "conv": conv_branch}))
-        input_size = width + channels
+        branches["conv"] = conv_branch
+        width += channels
+    if flat_units:
+        if return_sequences:
+            raise ValueError(
+                "flat_units needs one output per sequence; it cannot be used with "
+                "return_sequences=True."
+            )
+        # Absolute positions, which a recurrent or convolutional summary
+        # does not see: what the MLP reads on short aligned series.
+        flat = Dense(
+            flat_steps * input_size,
+            flat_units,
+            dense_activation,
+            init,
+            rng=rng,
+            dtype=dtype,
+        )
+        flat.role = "flat"  # its weights are "flat.0.kernel", "flat.0.bias"
+        branches["flat"] = [Flatten(flat_steps), flat]
+        width += flat_units
+    if len(branches) > 1:
+        layers.append(Parallel(branches))
     else:
         layers.extend(recurrent_branch)
-        input_size = width
+    input_size = width
     for units in dense_layers:
         add_dropout()
         layers.append(
@@ -267,17 +300,19 @@ def count_parameters(
     embedding_dim=None,
     conv_filters=(),
     conv_kernel_sizes=(),
+    flat_units=0,
+    flat_steps=0,
     downsample=1,
 ):
     """The number of weights :func:`build_network` creates, without building it.
 
     The product of the widths of every layer: the embedding table, each
     direction of each recurrent layer with its cell's gates (and recurrent
-    bias), each convolution with its normalisation's scale and shift, each
-    dense layer.  Closed form in ``num_layers``, so a huge declared depth
-    costs nothing to count.  The other arguments of :func:`build_network`
-    add no weights.  The buffers (two per normalised channel) are
-    :func:`count_buffers`.
+    bias), each convolution with its normalisation's scale and shift, the
+    flat branch's dense layer, each dense layer.  Closed form in
+    ``num_layers``, so a huge declared depth costs nothing to count.  The
+    other arguments of :func:`build_network` add no weights.  The buffers
+    (two per normalised channel) are :func:`count_buffers`.
 
     Parameters
     ----------
@@ -303,6 +338,10 @@ def count_parameters(
         Output channels of each convolution of the convolutional branch.
     conv_kernel_sizes : tuple of int, default=()
         Kernel size of each convolution.
+    flat_units : int, default=0
+        Units of the flat branch's dense layer (0: no branch).
+    flat_steps : int, default=0
+        The positions the flat branch reads.
     downsample : int, default=1
         Window of the downsampling (more than 1 triples the features).
 
@@ -342,7 +381,9 @@ def count_parameters(
     count += directions * one_direction(input_size)
     count += (num_layers - 1) * directions * one_direction(directions * hidden_size)
     channels = 2 * input_size  # the series and its shape
-    input_size = directions * hidden_size
+    if flat_units:
+        count += (flat_steps * input_size + 1) * flat_units
+    input_size = directions * hidden_size + flat_units
     for filters, kernel_size in zip(conv_filters, conv_kernel_sizes):
         count += kernel_size * channels * filters + 2 * filters  # gamma, beta
         channels = filters

@@ -19,6 +19,8 @@ ours, and PyTorch's name in the ``state_dict`` of a twin model:
 - ``conv.j.norm.gamma``, ``.beta``, ``.running_mean``, ``.running_var``:
   ``conv.j.norm.weight``, ``.bias``, ``.running_mean``, ``.running_var``
   (``nn.BatchNorm1d``);
+- ``flat.0.kernel``: ``flat.0.weight``, transposed; ``flat.0.bias``:
+  ``flat.0.bias`` (``nn.Linear`` on the batch-major series flattened);
 - ``head.i.kernel``: ``head.i.weight``, transposed; ``head.i.bias``:
   ``head.i.bias`` (``nn.Linear``).
 
@@ -51,7 +53,7 @@ import re
 
 #: The roles of the layers with weights (``norm`` only for a normalisation
 #: with no layer to be named after).
-ROLES = ("embedding", "rnn", "conv", "head", "norm")
+ROLES = ("embedding", "rnn", "conv", "flat", "head", "norm")
 
 
 def role_prefixes(layers):

@@ -3,7 +3,8 @@
 Each layer computes what it computes in inference, masks included:
 padding steps carry recurrent states (:mod:`._recurrent`), read as zeros
 in convolutions, count in no pooling; :class:`Downsample` gathers the valid
-steps first and averages windows of them.
+steps first and averages windows of them, :class:`Flatten` gathers them first
+and lays them side by side.
 """
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..nn.layers import (
     Downsample,
     Dropout,
     Embedding,
+    Flatten,
     InstanceNorm,
     LastStatePooling,
     MaxPooling,
@@ -185,23 +187,49 @@ def _parallel(graph, layer, sequence):
     )
 
 
+def _gathered(graph, sequence):
+    """``(values, lengths)``: each sequence's valid steps first, as
+    :class:`Downsample` and :class:`Flatten` gather them, and their counts
+    (the number of steps, without a mask)."""
+    x = sequence.values
+    if sequence.mask is None:
+        return x, graph.dimension(x, 0)
+    positions = _positions(graph, sequence.mask)
+    index = graph.op(
+        "Expand", graph.unsqueeze(positions["destination"], 2), graph.op("Shape", x)
+    )
+    return graph.op("ScatterElements", x, index, x, axis=0), positions["lengths"]
+
+
+def _flatten(graph, layer, sequence):
+    x, lengths = _gathered(graph, sequence)
+    steps = graph.dimension(x, 0)
+    if sequence.mask is not None:  # zeros past each sequence's valid steps
+        time = graph.op(
+            "Range",
+            graph.const(0, np.int64),
+            graph.squeeze(steps, 0),
+            graph.const(1, np.int64),
+        )
+        valid = graph.op("Less", graph.unsqueeze(time, 1), lengths)
+        x = graph.op("Mul", x, graph.unsqueeze(graph.cast(valid, TensorProto.FLOAT), 2))
+    # zero-pad to layer.steps positions, then drop the steps beyond them
+    extra = graph.op(
+        "Max", graph.op("Sub", graph.ints(layer.steps), steps), graph.ints(0)
+    )
+    pads = graph.op("Concat", graph.ints(0, 0, 0), extra, graph.ints(0, 0), axis=0)
+    x = graph.slice(graph.op("Pad", x, pads), 0, layer.steps, 0)
+    x = graph.op("Transpose", x, perm=[1, 0, 2])  # (N, steps, D)
+    values = graph.op("Reshape", x, graph.ints(0, layer.steps * sequence.width))
+    return Sequence(values, layer.steps * sequence.width, pooled=True)
+
+
 def _downsample(graph, layer, sequence):
     if layer.factor == 1:
         return sequence
     f = layer.factor
-    x = sequence.values
-    steps = graph.dimension(x, 0)
-    if sequence.mask is None:
-        lengths = steps
-    else:  # the valid steps first, as the layer gathers them
-        positions = _positions(graph, sequence.mask)
-        index = graph.op(
-            "Expand",
-            graph.unsqueeze(positions["destination"], 2),
-            graph.op("Shape", x),
-        )
-        x = graph.op("ScatterElements", x, index, x, axis=0)
-        lengths = positions["lengths"]
+    steps = graph.dimension(sequence.values, 0)
+    x, lengths = _gathered(graph, sequence)
     windows = graph.op("Div", graph.op("Add", steps, graph.ints(f - 1)), graph.ints(f))
     extra = graph.op("Sub", graph.op("Mul", windows, graph.ints(f)), steps)
     pads = graph.op("Concat", graph.ints(0, 0, 0), extra, graph.ints(0, 0), axis=0)
@@ -266,6 +294,7 @@ CONVERTERS = [
     (Embedding, _embedding),
     (Dropout, _same),
     (Downsample, _downsample),
+    (Flatten, _flatten),
     (Recurrent, _recurrent),
     (Bidirectional, _recurrent),
     (LastStatePooling, _last_state),

@@ -8,6 +8,7 @@ from .dense import Dense
 from .downsample import Downsample
 from .dropout import Dropout
 from .embedding import Embedding
+from .flatten import Flatten
 from .normalization import BatchNorm, InstanceNorm
 from .parallel import Parallel
 from .pooling import POOLINGS, LastStatePooling, MaxPooling, MeanPooling
@@ -23,6 +24,7 @@ __all__ = [
     "Downsample",
     "Dropout",
     "Embedding",
+    "Flatten",
     "InstanceNorm",
     "LastStatePooling",
     "Layer",
