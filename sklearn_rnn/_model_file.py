@@ -23,9 +23,9 @@ from ._format2 import format2_names
 from ._model_archive import MAX_ENTRIES, MAX_NAME_LENGTH
 from ._params import SIZE_TUPLES, check_embeddings, check_layer_sizes
 from ._state import LIST_ATTRIBUTES, check_scalar_types, weight_arrays
-from .nn.builder import count_buffers, count_parameters
 from .nn.naming import ROLES
 from .nn.optimizers import OPTIMIZERS
+from .nn.sizes import count_buffers, count_parameters
 
 #: Version of the file layout written by :func:`sklearn_rnn.persistence.save_model`:
 #: 3 names weights by role and stores the optimizer's ``state_dict``; files of

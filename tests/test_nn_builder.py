@@ -11,7 +11,7 @@ from sklearn_rnn.nn import (
     build_network,
     count_parameters,
 )
-from sklearn_rnn.nn.builder import count_buffers
+from sklearn_rnn.nn.sizes import count_buffers
 
 
 def build(**options):

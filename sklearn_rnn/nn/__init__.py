@@ -18,7 +18,7 @@ One training step of a tiny many-to-one RNN:
 True
 """
 
-from .builder import build_network, count_parameters
+from .builder import build_network
 from .gradcheck import check_network_gradients
 from .losses import SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from .network import Network
@@ -31,6 +31,7 @@ from .optimizers import (
     Rprop,
     clip_by_global_norm,
 )
+from .sizes import count_parameters
 
 __all__ = [
     "SGD",
