@@ -208,6 +208,7 @@ def test_return_sequences_regressor_with_the_conv_branch(outputs):
         dict(cell="gru", bidirectional=True, pooling="last"),
         dict(cell="lstm", num_layers=2, pooling="mean"),
         dict(cell="rnn", activation="identity", pooling="max", downsample=2),
+        dict(cell="gru", flat_units=3),
     ],
 )
 def test_token_ids_padding_and_out_of_vocabulary_ids(options):
