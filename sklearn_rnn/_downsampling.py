@@ -35,14 +35,16 @@ class DownsamplingMixin:
                 "return_sequences=True: the flat branch gives one output per "
                 "sequence. Use flat_units=0."
             )
-        self._set_downsample(sequences)
-        self.flat_steps_ = 0
-        if self.flat_units:
-            values, mask = sequences
-            longest = values.shape[1] if mask is None else int(mask.sum(1).max())
-            self.flat_steps_ = max(1, -(-longest // self.downsample_))
+        values, mask = sequences
+        longest = values.shape[1] if mask is None else int(mask.sum(1).max())
+        self.downsample_ = self._downsample_factor(longest)
+        self.flat_steps_ = (
+            max(1, -(-longest // self.downsample_)) if self.flat_units else 0
+        )
 
-    def _set_downsample(self, sequences):
+    def _downsample_factor(self, longest):
+        """``downsample``, "auto" resolved for a longest sequence of
+        ``longest`` valid steps."""
         if self.downsample != "auto":
             if self.downsample > 1 and self.return_sequences:
                 raise ValueError(
@@ -50,11 +52,7 @@ class DownsamplingMixin:
                     "return_sequences=True: per-step outputs need every step. "
                     "Use downsample=1."
                 )
-            self.downsample_ = self.downsample
-            return
+            return self.downsample
         if self.embedding_dim is not None or self.return_sequences:
-            self.downsample_ = 1  # token ids, per-step outputs: every step
-            return
-        values, mask = sequences
-        lengths = np.full(len(values), values.shape[1]) if mask is None else mask.sum(1)
-        self.downsample_ = auto_downsample(lengths)
+            return 1  # token ids, per-step outputs: every step
+        return auto_downsample([longest])

@@ -5,6 +5,21 @@ import numpy as np
 from .base import Layer
 
 
+def valid_steps_first(mask):
+    """``(order, counts)``: the ``(T, N)`` order that gathers each sequence's
+    valid steps first, in order (padding behind them), and each sequence's
+    number of valid steps, ``(N,)``; what :class:`Downsample` and
+    :class:`~sklearn_rnn.nn.layers.Flatten` read.
+
+    Examples
+    --------
+    >>> order, counts = valid_steps_first(np.array([[False], [True], [True]]))
+    >>> order.ravel(), counts
+    (array([1, 2, 0]), array([2]))
+    """
+    return np.argsort(~mask, axis=0, kind="stable"), mask.sum(axis=0)
+
+
 class Downsample(Layer):
     """Read every ``factor`` consecutive valid steps as one: their mean, max or min.
 
@@ -73,8 +88,7 @@ class Downsample(Layer):
             valid = np.broadcast_to(np.arange(T)[:, None] < T, (T, N))
             counts = np.full(N, T)
         else:
-            order = np.argsort(~mask, axis=0, kind="stable")
-            counts = mask.sum(axis=0)
+            order, counts = valid_steps_first(mask)
             valid = np.arange(T)[:, None] < counts
         f = self.factor
         starts = np.arange(T)[:, None] // f * f  # first step of each step's window

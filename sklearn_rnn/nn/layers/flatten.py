@@ -3,6 +3,7 @@
 import numpy as np
 
 from .base import Layer
+from .downsample import valid_steps_first
 
 
 class Flatten(Layer):
@@ -44,14 +45,6 @@ class Flatten(Layer):
     def __repr__(self):
         return f"Flatten(steps={self.steps})"
 
-    def _gathered(self, mask):
-        """The order that puts each sequence's valid steps first, and which
-        of the reordered steps are valid (None, None without a mask)."""
-        if mask is None:
-            return None, None
-        order = np.argsort(~mask, axis=0, kind="stable")
-        return order, np.take_along_axis(mask, order, 0)
-
     def forward(self, x, mask=None, training=False):
         """Lay each sequence's valid steps side by side.
 
@@ -71,8 +64,10 @@ class Flatten(Layer):
             ``out[n, t * D:(t + 1) * D]``; zeros past its valid steps.
         """
         T, N, D = x.shape
-        order, valid = self._gathered(mask)
-        if order is not None:
+        order = valid = None
+        if mask is not None:
+            order, counts = valid_steps_first(mask)
+            valid = np.arange(T)[:, None] < counts  # of the gathered steps
             x = np.take_along_axis(x, order[:, :, None], 0) * valid[:, :, None]
         kept = min(T, self.steps)
         out = np.zeros((N, self.steps, D), dtype=x.dtype)
