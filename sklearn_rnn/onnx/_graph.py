@@ -110,6 +110,18 @@ class Graph:
         """The size of ``x`` along ``axis``, as a 1-element int64 vector."""
         return self.op("Shape", x, start=axis, end=axis + 1)
 
+    def time_column(self, n):
+        """``0, 1, ..., n - 1`` as an ``(n, 1)`` int64 column (``n`` a
+        1-element int64 vector): step indices to compare with ``(N,)``
+        lengths."""
+        steps = self.op(
+            "Range",
+            self.const(0, np.int64),
+            self.squeeze(n, 0),
+            self.const(1, np.int64),
+        )
+        return self.unsqueeze(steps, 1)
+
     def matmul_add(self, x, kernel, bias):
         """``x @ kernel + bias`` over the last axis of ``x``."""
         product = self.op("MatMul", x, self.const(kernel, hint="kernel"))

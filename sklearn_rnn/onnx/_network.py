@@ -205,13 +205,7 @@ def _flatten(graph, layer, sequence):
     x, lengths = _gathered(graph, sequence)
     steps = graph.dimension(x, 0)
     if sequence.mask is not None:  # zeros past each sequence's valid steps
-        time = graph.op(
-            "Range",
-            graph.const(0, np.int64),
-            graph.squeeze(steps, 0),
-            graph.const(1, np.int64),
-        )
-        valid = graph.op("Less", graph.unsqueeze(time, 1), lengths)
+        valid = graph.op("Less", graph.time_column(steps), lengths)
         x = graph.op("Mul", x, graph.unsqueeze(graph.cast(valid, TensorProto.FLOAT), 2))
     # zero-pad to layer.steps positions, then drop the steps beyond them
     extra = graph.op(
@@ -235,13 +229,7 @@ def _downsample(graph, layer, sequence):
     pads = graph.op("Concat", graph.ints(0, 0, 0), extra, graph.ints(0, 0), axis=0)
     x = graph.op("Pad", x, pads)
     # each gathered step's share of its window's mean (0 past the valid steps)
-    time = graph.op(
-        "Range",
-        graph.const(0, np.int64),
-        graph.squeeze(graph.op("Mul", windows, graph.ints(f)), 0),
-        graph.const(1, np.int64),
-    )
-    time = graph.unsqueeze(time, 1)  # (W f, 1)
+    time = graph.time_column(graph.op("Mul", windows, graph.ints(f)))  # (W f, 1)
     starts = graph.op("Mul", graph.op("Div", time, graph.ints(f)), graph.ints(f))
     sizes = graph.op(
         "Clip",
@@ -279,13 +267,7 @@ def _downsample(graph, layer, sequence):
         used = graph.op(
             "Div", graph.op("Add", lengths, graph.ints(f - 1)), graph.ints(f)
         )
-        window = graph.op(
-            "Range",
-            graph.const(0, np.int64),
-            graph.squeeze(windows, 0),
-            graph.const(1, np.int64),
-        )
-        mask = graph.op("Less", graph.unsqueeze(window, 1), used)
+        mask = graph.op("Less", graph.time_column(windows), used)
     return Sequence(values, sequence.width, mask)
 
 

@@ -119,13 +119,7 @@ def _positions(graph, mask):
     counts = graph.op("CumSum", valid, graph.const(0, np.int64))  # c(t), inclusive
     lengths = graph.reduce("ReduceSum", valid, 0)  # (N,)
     steps = graph.dimension(mask, 0)
-    time = graph.op(
-        "Range",
-        graph.const(0, np.int64),
-        graph.squeeze(steps, 0),
-        graph.const(1, np.int64),
-    )
-    time = graph.unsqueeze(time, 1)  # (T, 1)
+    time = graph.time_column(steps)  # (T, 1)
     # valid step t -> c(t) - 1; padding step t -> length + (t - c(t))
     destination = graph.op(
         "Where",
