@@ -1,5 +1,6 @@
 """The flat branch (``flat_units``): the Flatten layer's values and gradients,
-and the estimators that build it."""
+and the estimators that build it (the gradients of networks with the branch:
+``test_nn_gradients.py``)."""
 
 import warnings
 
@@ -8,10 +9,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor
-from sklearn_rnn.nn.builder import build_network
-from sklearn_rnn.nn.gradcheck import check_network_gradients, numerical_gradient
+from sklearn_rnn.nn.gradcheck import numerical_gradient
 from sklearn_rnn.nn.layers import Flatten
-from sklearn_rnn.nn.losses import SoftmaxCrossEntropy, SquaredError
 
 T, N, D = 5, 4, 2
 
@@ -63,59 +62,6 @@ def test_flatten_input_gradient_by_finite_differences(steps, masked):
     assert_allclose(layer.backward(weights), numerical_gradient(loss, x), atol=1e-8)
     layer.input_grad = False
     assert layer.backward(weights) is None
-
-
-def test_network_gradients_through_an_embedding_and_the_flat_branch():
-    """The embedding's gradient is the flat branch's input gradient."""
-    rng = np.random.RandomState(2)
-    net = build_network(
-        None,
-        3,
-        SoftmaxCrossEntropy(),
-        cell="gru",
-        hidden_size=3,
-        vocab_size=7,
-        embedding_dim=2,
-        flat_units=4,
-        flat_steps=4,
-        rng=np.random.RandomState(3),
-        dtype=np.float64,
-    )
-    ids = rng.randint(1, 7, size=(T, N))
-    ids[:2, 0] = 0  # pre-padding
-    ids[4:, 1] = 0  # post-padding
-    for param in net.params:
-        param += 0.1 * rng.randn(*param.shape)
-    errors = check_network_gradients(
-        net, ids, rng.randint(0, 3, N), rng.rand(N), ids != 0
-    )
-    assert max(errors) < 1e-6, errors
-
-
-def test_network_gradients_with_every_branch_and_downsampling():
-    rng = np.random.RandomState(4)
-    x, mask = ragged(rng)
-    net = build_network(
-        D,
-        2,
-        SquaredError(),
-        cell="lstm",
-        hidden_size=3,
-        conv_filters=(3,),
-        conv_kernel_sizes=(2,),
-        flat_units=3,
-        flat_steps=2,
-        downsample=2,
-        dense_layers=(2,),
-        rng=np.random.RandomState(5),
-        dtype=np.float64,
-    )
-    assert net.param_names[-6:-4] == ["flat.0.kernel", "flat.0.bias"]
-    for param in net.params:
-        if param.ndim == 1:
-            param += 0.1 * rng.randn(*param.shape)
-    errors = check_network_gradients(net, x, rng.randn(N, 2), rng.rand(N), mask)
-    assert max(errors) < 1e-6, errors
 
 
 def positional_data(n=200, steps=12, seed=0):

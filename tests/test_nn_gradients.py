@@ -272,3 +272,48 @@ def test_public_check_gradients_on_estimators(params, make_y):
     )
     reg.fit(X, rng.randn(6, 2))
     assert max(check_gradients(reg, X, rng.randn(6, 2)).values()) < TOLERANCE
+
+
+def test_network_gradients_through_an_embedding_and_the_flat_branch():
+    """The embedding's gradient is the flat branch's input gradient."""
+    rng = np.random.RandomState(8)
+    net = build_network(
+        None,
+        3,
+        SoftmaxCrossEntropy(),
+        cell="gru",
+        hidden_size=3,
+        vocab_size=7,
+        embedding_dim=2,
+        flat_units=4,
+        flat_steps=4,
+        rng=np.random.RandomState(9),
+        dtype=np.float64,
+    )
+    ids = rng.randint(1, 7, size=(T, N))
+    ids[:2, 0] = 0  # pre-padding
+    ids[4:, 1] = 0  # post-padding
+    assert_gradients_match(net, ids, rng.randint(0, 3, N), rng.rand(N), ids != 0)
+
+
+def test_network_gradients_with_every_branch_and_downsampling():
+    rng = np.random.RandomState(10)
+    mask = ragged_mask()
+    mask[2, 2] = False  # and interior padding
+    net = build_network(
+        D,
+        2,
+        SquaredError(),
+        cell="lstm",
+        hidden_size=3,
+        conv_filters=(3,),
+        conv_kernel_sizes=(2,),
+        flat_units=3,
+        flat_steps=2,
+        downsample=2,
+        dense_layers=(2,),
+        rng=np.random.RandomState(11),
+        dtype=np.float64,
+    )
+    assert net.param_names[-6:-4] == ["flat.0.kernel", "flat.0.bias"]
+    assert_gradients_match(net, rng.randn(T, N, D), rng.randn(N, 2), rng.rand(N), mask)
