@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/ucr_suite.py [--variant NAME | --params JSON] [--seeds 0 1 2]
         [--datasets ACSF1 ...] [--cv 3] [--n-jobs 1] [--json results.jsonl]
+        [--data-home DIR]
 
 The suite is every UCR/UEA problem that sktime's wheel ships
 (``sktime/datasets/data``): nine classification problems (ACSF1, ArrowHead,
@@ -26,6 +27,10 @@ test accuracy (or RMSE), fit seconds and epochs, then the means.
 - With ours and the MLP (test split): per classification data set, the test
   series that only one of the two gets right, summed over the seeds, and the
   exact McNemar test's p-value (``paired_rows``).
+- ``--data-home DIR``: the data sets named by ``--datasets`` are read from
+  ``DIR/ucr`` (any UCR/UEA problems in ``.ts`` files, regression problems
+  recognised by their numeric targets), e.g. those outside the suite that
+  ``benchmarks/heldout_data.py`` gathers.
 - ``--cv K``: K-fold cross-validation on the *training split only*
   (stratified for classification, seed-shuffled), to choose settings; the
   score is the mean over folds.
@@ -101,6 +106,21 @@ def load(name, split, data_home=None):
     )
 
 
+def is_regression(target):
+    """Whether a data set's targets are numbers to predict (``fetch_ucr``
+    gives float targets for regression problems, str labels otherwise)."""
+    return np.asarray(target).dtype.kind == "f"
+
+
+def metric(result):
+    """``"RMSE"`` or ``"accuracy"``: what ``result["score"]`` measures (read
+    from the data set's name in the files of fits stored before ``run``
+    recorded it)."""
+    if "metric" in result:
+        return result["metric"]
+    return "RMSE" if result["data set"] in REGRESSION else "accuracy"
+
+
 def flatten(series, n_timesteps):
     """(n_series, n_timesteps * n_channels): post-padded with 0 or cut."""
     n_channels = series[0].shape[1]
@@ -147,15 +167,25 @@ def vote(fits):
     return np.asarray(fits[0]["classes"])[mean.argmax(axis=1)]
 
 
-def run(kind, name, seed, params, fold=None, n_folds=None, split_seed=None):
+def run(
+    kind,
+    name,
+    seed,
+    params,
+    fold=None,
+    n_folds=None,
+    split_seed=None,
+    data_home=None,
+):
     """Fit one estimator on one split; a dict of the scores and costs.
 
     With ``fold``, the split is fold ``fold`` of ``n_folds`` of the training
-    split, shuffled with ``split_seed`` (by default the estimator's seed)."""
-    regression = name in REGRESSION
-    X_train, y_train = load(name, "train")
+    split, shuffled with ``split_seed`` (by default the estimator's seed).
+    ``data_home`` holds the data set (by default the suite's)."""
+    X_train, y_train = load(name, "train", data_home)
+    regression = is_regression(y_train)
     if fold is None:
-        X_test, y_test = load(name, "test")
+        X_test, y_test = load(name, "test", data_home)
     else:
         shuffle = seed if split_seed is None else split_seed
         splitter = (KFold if regression else StratifiedKFold)(
@@ -164,7 +194,13 @@ def run(kind, name, seed, params, fold=None, n_folds=None, split_seed=None):
         train, test = list(splitter.split(np.zeros(len(y_train)), y_train))[fold]
         X_test, y_test = subset(X_train, test), y_train[test]
         X_train, y_train = subset(X_train, train), y_train[train]
-    result = {"kind": kind, "data set": name, "seed": seed, "fold": fold}
+    result = {
+        "kind": kind,
+        "data set": name,
+        "seed": seed,
+        "fold": fold,
+        "metric": "RMSE" if regression else "accuracy",
+    }
     if kind == "mean":
         result["score"] = float(np.sqrt(np.mean((y_test - y_train.mean()) ** 2)))
         return result
@@ -209,11 +245,12 @@ def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
             if None in group:
                 continue
             truth = np.asarray(group[0]["truth"])
-            value = score(name in REGRESSION, vote(group), truth)
+            value = score(metric(group[0]) == "RMSE", vote(group), truth)
             rows.append(
                 {
                     "kind": "recipe",
                     "data set": name,
+                    "metric": metric(group[0]),
                     "seed": seed,
                     "score": value,
                     "seconds": float(sum(g["seconds"] for g in group)),
@@ -255,17 +292,18 @@ def paired_rows(results):
     return "\n".join(lines)
 
 
-def jobs(kinds, datasets, seeds, params, n_folds):
+def jobs(kinds, datasets, seeds, params, n_folds, data_home=None):
+    """``run``'s arguments for every fit; the training mean ("mean") only
+    for regression problems."""
     for name in datasets:
+        regression = is_regression(load(name, "train", data_home)[1])
         for kind in kinds:
-            if kind == "mean" and name not in REGRESSION:
+            if kind == "mean" and not regression:
                 continue
             for seed in seeds:
-                if n_folds:
-                    for fold in range(n_folds):
-                        yield kind, name, seed, params, fold, n_folds
-                else:
-                    yield kind, name, seed, params
+                for fold in range(n_folds) if n_folds else [None]:
+                    split = (fold, n_folds or None, None)
+                    yield (kind, name, seed, params, *split, data_home)
 
 
 def _cells(rows):
@@ -298,8 +336,8 @@ def summary(results, kinds):
     ]
     names = dict.fromkeys(r["data set"] for r in results)
     for name in names:
-        metric = "RMSE" if name in REGRESSION else "accuracy"
         mine = [r for r in results if r["data set"] == name]
+        measure = metric(mine[0])
         seeds = sorted({r["seed"] for r in mine})
         for seed in [*seeds, "mean"]:
             cells = []
@@ -309,7 +347,8 @@ def summary(results, kinds):
                     rows = [r for r in rows if r["seed"] == seed]
                 cells += _cells(rows)
             label = f"**{name}**" if seed == "mean" else name
-            lines.append(f"| {label} | {seed} | {metric} | " + " | ".join(cells) + " |")
+            cells = " | ".join(cells)
+            lines.append(f"| {label} | {seed} | {measure} | {cells} |")
     return "\n".join(lines)
 
 
@@ -324,6 +363,11 @@ def main(argv=None):
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--json", help="append one JSON line per fit to this file")
     parser.add_argument(
+        "--data-home",
+        help="read --datasets from this data home's ucr folder instead of the "
+        "suite's (data sets outside the suite: benchmarks/heldout_data.py)",
+    )
+    parser.add_argument(
         "--recipe",
         action="store_true",
         help="also the recipe (a soft vote of 5 default fits per seed: seed r "
@@ -334,21 +378,21 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     params = parse_params(args.params) if args.params else VARIANTS[args.variant]
-    suite_data_home()
+    home = args.data_home or suite_data_home()
     results, work = [], []
     if args.from_json:
         with open(args.from_json) as lines:
             results = [json.loads(line) for line in lines]
         results = [r for r in results if r["data set"] in args.datasets]
     else:
-        work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv))
+        work = list(jobs(args.kinds, args.datasets, args.seeds, params, args.cv, home))
     if args.recipe and not args.from_json:
         # the members recipe_rows votes that the default fits above are not
         members = {
             RECIPE_MEMBERS * r + i for r in args.seeds for i in range(RECIPE_MEMBERS)
         }
         members = sorted(members - set(args.seeds))
-        work += list(jobs(["ours"], args.datasets, members, params, 0))
+        work += list(jobs(["ours"], args.datasets, members, params, 0, home))
     for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
         delayed(run)(*job) for job in work
     ):

