@@ -23,7 +23,8 @@ test accuracy (or RMSE), fit seconds and epochs, then the means.
 - Default: official train/test split; the test split only reports.
 - ``--recipe``: also the recipe of ``examples/time_series_recipe.py``, a
   soft vote of five default fits per seed (seed ``r`` votes the fits of
-  seeds ``5r`` to ``5r + 4``), from the fits' stored predictions.
+  seeds ``5r`` to ``5r + 4``) and, for classification, of the MLP of seed
+  ``r``, from the fits' stored predictions.
 - With ours and the MLP (test split): per classification data set, the test
   series that only one of the two gets right, summed over the seeds, and the
   exact McNemar test's p-value (``paired_rows``).
@@ -55,12 +56,14 @@ from scipy.stats import binomtest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from sklearn_rnn import ScratchRNNClassifier, ScratchRNNRegressor  # noqa: E402
 from sklearn_rnn.datasets import fetch_ucr  # noqa: E402
+from sklearn_rnn.preprocessing import SequenceFlattener  # noqa: E402
 
 CLASSIFICATION = (
     "ACSF1",
@@ -121,23 +124,16 @@ def metric(result):
     return "RMSE" if result["data set"] in REGRESSION else "accuracy"
 
 
-def flatten(series, n_timesteps):
-    """(n_series, n_timesteps * n_channels): post-padded with 0 or cut."""
-    n_channels = series[0].shape[1]
-    out = np.zeros((len(series), n_timesteps, n_channels))
-    for row, s in zip(out, series):
-        row[: min(len(s), n_timesteps)] = s[:n_timesteps]
-    return out.reshape(len(series), -1)
-
-
 def subset(X, idx):
     return [X[i] for i in idx] if isinstance(X, list) else X[idx]
 
 
 def make(kind, regression, seed, params):
-    """A fresh estimator: ``"ours"``, ``"mlp"`` or ``"mean"`` (regression)."""
+    """A fresh estimator: ``"ours"`` or ``"mlp"`` (on the series zero-padded
+    to the longest training series and flattened)."""
     if kind == "mlp":
-        return (MLPRegressor if regression else MLPClassifier)(random_state=seed)
+        mlp = (MLPRegressor if regression else MLPClassifier)(random_state=seed)
+        return make_pipeline(SequenceFlattener(), mlp)
     cls = ScratchRNNRegressor if regression else ScratchRNNClassifier
     return cls(random_state=seed, **params)
 
@@ -161,6 +157,8 @@ def parse_params(text):
 def vote(fits):
     """The soft vote of fits of the same series (``run``'s results): their
     mean prediction, or the class of their highest mean probability."""
+    if len({str(fit.get("classes")) for fit in fits}) > 1:
+        raise ValueError("The fits to vote order their classes differently.")
     mean = np.mean([fit["predictions"] for fit in fits], axis=0)
     if fits[0].get("classes") is None:
         return mean
@@ -204,48 +202,51 @@ def run(
     if kind == "mean":
         result["score"] = float(np.sqrt(np.mean((y_test - y_train.mean()) ** 2)))
         return result
-    if kind == "mlp":
-        longest = max(len(s) for s in X_train)
-        X_train, X_test = flatten(X_train, longest), flatten(X_test, longest)
     estimator = make(kind, regression, seed, params)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         estimator.fit(X_train, y_train)
     result["seconds"] = time.perf_counter() - start
-    result["epochs"] = int(estimator.n_iter_)
+    result["epochs"] = int((estimator[-1] if kind == "mlp" else estimator).n_iter_)
     predicted = estimator.predict(X_test)
     result["score"] = score(regression, predicted, y_test)
     result["truth"] = np.asarray(y_test).tolist()
     if not regression:  # paired_rows compares them, series by series
         result["labels"] = predicted.tolist()
-    if kind == "ours":  # the recipe's ensembles average them (recipe_rows)
-        if not regression:
-            predicted = estimator.predict_proba(X_test)
-            result["classes"] = estimator.classes_.tolist()
-        result["predictions"] = predicted.tolist()
+    # the recipe's ensembles average them (recipe_rows)
+    if not regression:
+        predicted = estimator.predict_proba(X_test)
+        result["classes"] = estimator.classes_.tolist()
+    result["predictions"] = predicted.tolist()
     return result
 
 
 def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
     """The recipe's score per data set and seed ``r``: the soft vote (mean
     probability, or mean prediction for regression) of the default fits of
-    seeds ``members * r`` to ``members * r + members - 1``, which is what
+    seeds ``members * r`` to ``members * r + members - 1`` and, for
+    classification, of the MLP of seed ``r``, which is what
     ``examples/time_series_recipe.py`` fits; its seconds are the members'
-    summed (its two worker processes halve them on two cores)."""
+    summed (its two worker processes halve them on two cores), its epochs
+    the default fits' median."""
     rows = []
     for name in dict.fromkeys(r["data set"] for r in results):
         fits = {
-            r["seed"]: r
+            (r["kind"], r["seed"]): r
             for r in results
-            if r["kind"] == "ours" and r["data set"] == name and r["fold"] is None
+            if r["data set"] == name and r["fold"] is None and "predictions" in r
         }
         for seed in seeds:
-            group = [fits.get(members * seed + i) for i in range(members)]
+            group = [fits.get(("ours", members * seed + i)) for i in range(members)]
             if None in group:
                 continue
+            regression = metric(group[0]) == "RMSE"
+            voters = group if regression else [*group, fits.get(("mlp", seed))]
+            if None in voters:
+                continue
             truth = np.asarray(group[0]["truth"])
-            value = score(metric(group[0]) == "RMSE", vote(group), truth)
+            value = score(regression, vote(voters), truth)
             rows.append(
                 {
                     "kind": "recipe",
@@ -253,7 +254,7 @@ def recipe_rows(results, seeds, members=RECIPE_MEMBERS):
                     "metric": metric(group[0]),
                     "seed": seed,
                     "score": value,
-                    "seconds": float(sum(g["seconds"] for g in group)),
+                    "seconds": float(sum(v["seconds"] for v in voters)),
                     "epochs": float(np.median([g["epochs"] for g in group])),
                 }
             )
@@ -371,7 +372,7 @@ def main(argv=None):
         "--recipe",
         action="store_true",
         help="also the recipe (a soft vote of 5 default fits per seed: seed r "
-        "fits ours with seeds 5r to 5r + 4)",
+        "fits ours with seeds 5r to 5r + 4; for classification also the MLP)",
     )
     parser.add_argument(
         "--from-json", help="summarise the fits of this file instead of fitting"
@@ -393,6 +394,8 @@ def main(argv=None):
         }
         members = sorted(members - set(args.seeds))
         work += list(jobs(["ours"], args.datasets, members, params, 0, home))
+        if "mlp" not in args.kinds:  # the classification recipe's other member
+            work += list(jobs(["mlp"], args.datasets, args.seeds, {}, 0, home))
     for result in Parallel(n_jobs=args.n_jobs, return_as="generator")(
         delayed(run)(*job) for job in work
     ):

@@ -117,3 +117,46 @@ def pad_ragged(items, dtype, name="X"):
     for row, arr in zip(padded, arrays):
         row[: len(arr)] = arr
     return padded, np.arange(t_max) < lengths[:, None]
+
+
+def float_sequences(X, owner):
+    """``X`` as float64 sequences for a sequence transformer.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_timesteps[, n_features]) or list
+        A 3-D array, a 2-D array of univariate sequences, or a list of 1-D
+        or 2-D arrays of their own lengths (ragged).
+    owner : str
+        The transformer's name, for the error message.
+
+    Returns
+    -------
+    values : ndarray of float64, shape (n_samples, n_timesteps, n_features)
+        A list post-padded with zeros.
+    valid : ndarray of bool, shape (n_samples, n_timesteps)
+        False on a list's padding.
+    form : {"list", "2d", "3d"}
+        The form ``X`` came in, so that a result can be given back in it.
+
+    Examples
+    --------
+    >>> values, valid, form = float_sequences([[1, 2], [3]], "T")
+    >>> values[:, :, 0], valid[1], form
+    (array([[1., 2.],
+           [3., 0.]]), array([ True, False]), 'list')
+    """
+    if is_ragged(X) or (isinstance(X, list) and X and np.ndim(X[0]) == 2):
+        values, valid = pad_ragged(X, np.float64)
+        return (values[:, :, None] if values.ndim == 2 else values), valid, "list"
+    values = np.asarray(X, dtype=np.float64)
+    if values.ndim == 2:  # univariate sequences (N, T)
+        values = values[:, :, None]
+        return values, np.ones(values.shape[:2], dtype=bool), "2d"
+    if values.ndim != 3:
+        raise ValueError(
+            f"{owner} expects sequences: a 3-D array (n_samples, "
+            "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
+            f"list of arrays; got an array of shape {values.shape}."
+        )
+    return values, np.ones(values.shape[:2], dtype=bool), "3d"

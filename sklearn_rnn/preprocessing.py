@@ -1,10 +1,11 @@
-"""Scaling of sequences: ``StandardScaler`` for 3-D and ragged input.
+"""Transformers of sequences: scaling, and flattening for tabular estimators.
 
 ``StandardScaler`` rejects 3-D arrays, and flattening a batch of sequences
 to 2-D would treat each (time step, feature) pair as its own column.
 :class:`SequenceScaler` standardises each *feature* over every valid time
 step of every training sequence, so a Pipeline can scale sequences before a
-recurrent estimator.
+recurrent estimator.  :class:`SequenceFlattener` does flatten them, for an
+estimator that reads each step at its position (an MLP).
 """
 
 from numbers import Real
@@ -14,10 +15,11 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._constraints import Number
+from ._flattening import SequenceFlattener
 from ._input_scaling import step_moments
-from ._ragged import is_ragged, pad_ragged
+from ._ragged import float_sequences
 
-__all__ = ["SequenceScaler"]
+__all__ = ["SequenceFlattener", "SequenceScaler"]
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -78,27 +80,14 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _steps(self, X):
         """``(values (N, T, D), valid (N, T), how to give the result back)``."""
-        if is_ragged(X) or (isinstance(X, list) and X and np.ndim(X[0]) == 2):
-            values, valid = pad_ragged(X, np.float64)
-            if values.ndim == 2:
-                values = values[:, :, None]
-            lengths = valid.sum(axis=1)
-            valid &= self._valid(values)
+        values, valid, form = float_sequences(X, "SequenceScaler")
+        lengths = valid.sum(axis=1)  # a list's own lengths
+        valid &= self._valid(values)
+        if form == "list":
             return values, valid, lambda out: [row[:n] for row, n in zip(out, lengths)]
-        values = np.asarray(X, dtype=np.float64)
-        if values.ndim == 2:  # univariate sequences (N, T)
-            return (
-                values[:, :, None],
-                self._valid(values[:, :, None]),
-                lambda out: out[:, :, 0],
-            )
-        if values.ndim != 3:
-            raise ValueError(
-                "SequenceScaler expects sequences: a 3-D array (n_samples, "
-                "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
-                f"list of arrays; got an array of shape {values.shape}."
-            )
-        return values, self._valid(values), lambda out: out
+        if form == "2d":
+            return values, valid, lambda out: out[:, :, 0]
+        return values, valid, lambda out: out
 
     def _valid(self, values):
         if self.mask_value is None:

@@ -229,3 +229,40 @@ def test_write_ts_orders_numeric_labels_as_numbers(heldout_data, tmp_path):
     path = tmp_path / "x.ts"
     heldout_data.write_ts(path, "X", [[0.1], [0.2], [0.3]], ["10", "2", "b"])
     assert "@classLabel true 2 10 b\n" in path.read_text()
+
+
+def test_recipe_rows_vote_five_default_fits_and_the_mlp(ucr_suite):
+    def fit(kind, seed, probability_of_a, name="GunPoint"):
+        return {
+            "kind": kind,
+            "data set": name,
+            "metric": "accuracy",
+            "seed": seed,
+            "fold": None,
+            "seconds": 1.0,
+            "epochs": 10,
+            "truth": ["a", "b"],
+            "classes": ["a", "b"],
+            "predictions": [[p, 1 - p] for p in probability_of_a],
+        }
+
+    # five default fits lean the wrong way on series 1 (0.55 for "a"); the
+    # MLP is sure of "b" there: the six-member mean is 0.375, so "b"
+    results = [fit("ours", seed, [0.9, 0.55]) for seed in range(5)]
+    results.append(fit("mlp", 0, [0.9, -0.5]))
+    (row,) = ucr_suite.recipe_rows(results, [0])
+    assert row["score"] == 1.0 and row["seconds"] == 6.0
+    # without the MLP's fit there is no recipe to score
+    assert ucr_suite.recipe_rows(results[:5], [0]) == []
+    # fits whose classes are in another order cannot be averaged
+    results[-1]["classes"] = ["b", "a"]
+    with pytest.raises(ValueError, match="order their classes differently"):
+        ucr_suite.recipe_rows(results, [0])
+
+
+def test_recipe_cv_counts_the_mlp_in_classification_votes(recipe_cv):
+    fits = {s: {f: fold(s, f, [[0.6, 0.4]], ["b"]) for f in range(3)} for s in (0, 1)}
+    mlp = {s: {f: fold(s, f, [[0.0, 1.0]], ["b"]) for f in range(3)} for s in (0, 1)}
+    assert recipe_cv.vote_score(fits, [0, 1]) == 0.0
+    # (0.6 + 0.6 + 0.0) / 3 = 0.4 for "a": the vote now says "b"
+    assert recipe_cv.vote_score(fits, [0, 1], mlp) == 1.0

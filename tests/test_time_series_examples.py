@@ -7,13 +7,18 @@ which the ``[test]`` extra includes) is absent.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import ScratchRNNClassifier
 from sklearn_rnn.datasets import fetch_ucr
+from sklearn_rnn.preprocessing import SequenceFlattener
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -70,9 +75,11 @@ def test_time_series_recipe_example(examples_path, capsys):
     assert 0.5 < float(row["per seed"]) <= 1.0
 
 
-def test_recipe_is_the_soft_vote_of_five_default_fits():
+def test_recipe_is_the_soft_vote_of_five_default_fits_and_an_mlp():
     """The vote's probabilities are the mean of five estimators fitted as
-    ``ScratchRNNClassifier(random_state=5 * seed + i)`` alone would be."""
+    ``ScratchRNNClassifier(random_state=5 * seed + i)`` alone would be and of
+    the MLP of ``seed`` on the flattened series; a regressor's vote has no
+    MLP."""
     sys.path.insert(0, str(EXAMPLES))
     try:
         import time_series_recipe
@@ -85,8 +92,14 @@ def test_recipe_is_the_soft_vote_of_five_default_fits():
     alone = [
         ScratchRNNClassifier(random_state=5 + i, max_iter=3).fit(X, y) for i in range(5)
     ]
+    mlp = make_pipeline(SequenceFlattener(), MLPClassifier(random_state=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        alone.append(mlp.fit(X, y))
     expected = np.mean([member.predict_proba(X) for member in alone], axis=0)
     np.testing.assert_allclose(vote.predict_proba(X), expected, rtol=1e-12)
+    regressor = time_series_recipe.recipe(0, regression=True)
+    assert [name for name, _ in regressor.estimators] == [f"seed{i}" for i in range(5)]
 
 
 def test_forecasting_airline_example(examples_path, capsys):
