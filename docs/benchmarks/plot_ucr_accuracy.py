@@ -12,7 +12,7 @@ header = table[0]
 rows = [row for row in table[1:] if "RMSE" not in row[0]]
 columns = {
     "ScratchRNNClassifier()": header.index("ours, default"),
-    "recipe: soft vote of 5": header.index("recipe (vote of 5)"),
+    "recipe: 5 default fits + MLP": header.index("recipe (5 + MLP)"),
     "MLPClassifier(), flattened": header.index("MLP, default"),
 }
 
