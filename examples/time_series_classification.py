@@ -5,8 +5,8 @@
 (channels last, ``(n_series, n_timesteps, n_channels)``, as ``fetch_ucr``
 returns it; JapaneseVowels' unequal lengths as a list, unpadded). The baseline
 is scikit-learn's ``MLPClassifier()`` with its defaults on the flattened series
-(JapaneseVowels: zero-padded to the longest training series, longer test series
-cut, then flattened). Both on the official train/test split; the table gives
+(``SequenceFlattener``; JapaneseVowels: zero-padded to the longest training
+series, longer test series cut, then flattened). Both on the official train/test split; the table gives
 the mean and spread of the test accuracy over the seeds (``random_state`` of
 both), and the median fit seconds and epochs.
 
@@ -27,17 +27,9 @@ from sklearn.neural_network import MLPClassifier
 
 from sklearn_rnn import ScratchRNNClassifier
 from sklearn_rnn.datasets import fetch_ucr
+from sklearn_rnn.preprocessing import SequenceFlattener
 
 DATASETS = ("GunPoint", "ItalyPowerDemand", "BasicMotions", "JapaneseVowels")
-
-
-def flatten(series, n_timesteps):
-    """(n_series, n_timesteps * n_channels): post-padded with 0 or cut."""
-    n_channels = series[0].shape[1]
-    out = np.zeros((len(series), n_timesteps, n_channels))
-    for row, s in zip(out, series):
-        row[: min(len(s), n_timesteps)] = s[:n_timesteps]
-    return out.reshape(len(series), -1)
 
 
 def timed_fit(estimator, X, y):
@@ -60,10 +52,8 @@ def compare(name, seeds, overrides):
         if min(lengths) != max(lengths)
         else f"{lengths[0]} x {X_train[0].shape[1]}",
     }
-    flat_train, flat_test = (
-        flatten(X_train, max(lengths)),
-        flatten(X_test, max(lengths)),
-    )
+    flattener = SequenceFlattener().fit(X_train)  # the longest training series
+    flat_train, flat_test = flattener.transform(X_train), flattener.transform(X_test)
     for label, make, train, test in [
         ("RNN", ScratchRNNClassifier, X_train, X_test),
         ("MLP", MLPClassifier, flat_train, flat_test),
