@@ -6,9 +6,10 @@
 returns it; JapaneseVowels' unequal lengths as a list, unpadded). The baseline
 is scikit-learn's ``MLPClassifier()`` with its defaults on the flattened series
 (``SequenceFlattener``; JapaneseVowels: zero-padded to the longest training
-series, longer test series cut, then flattened). Both on the official train/test split; the table gives
-the mean and spread of the test accuracy over the seeds (``random_state`` of
-both), and the median fit seconds and epochs.
+series, longer test series cut, then flattened). Both on the official
+train/test split; the table gives the mean and spread of the test accuracy
+over the seeds (``random_state`` of both), and the median fit seconds and
+epochs.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_classification.py``
 (the ``.ts`` files are looked for in ``$SKLEARN_RNN_DATA/ucr``, else downloaded).
