@@ -31,7 +31,7 @@ scores it once on the test split, beside the default members' own scores
 Fawaz et al. (2019, dl-4-tsc) where there is one.
 
 Run: ``SKLEARN_RNN_DATA=../shared/data python examples/time_series_recipe.py``
-(the four shared data sets, seed 0: 40 s on a 2-core AMD EPYC;
+(the four shared data sets, seed 0: 49 s on a 2-core AMD EPYC, 2026-12-08;
 ``--datasets GunPoint --seeds 0 1 2`` for the mean over three seeds).
 
 Not run when these pages are built (it reads the UCR files). The measured
