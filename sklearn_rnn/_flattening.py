@@ -86,11 +86,8 @@ class SequenceFlattener(
         """
         self._validate_params()
         values, valid, _ = float_sequences(X, "SequenceFlattener")
-        longest = int(valid.sum(axis=1).max()) if len(valid) else 0
-        if self.n_timesteps is None and longest == 0:
-            raise ValueError("X has no time step to take the row length from.")
         self.n_features_in_ = values.shape[2]
-        self.n_timesteps_ = self.n_timesteps or longest
+        self.n_timesteps_ = self.n_timesteps or int(valid.sum(axis=1).max())
         self._n_features_out = self.n_timesteps_ * self.n_features_in_
         return self
 
@@ -124,5 +121,6 @@ class SequenceFlattener(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = True  # passed through, as any value
         tags.requires_fit = True
         return tags

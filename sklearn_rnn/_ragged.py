@@ -9,6 +9,7 @@ Ragged input is post-padded into one array, and the padding is marked.
 from contextlib import contextmanager
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 from ._text_values import check_not_text
@@ -146,10 +147,27 @@ def float_sequences(X, owner):
     (array([[1., 2.],
            [3., 0.]]), array([ True, False]), 'list')
     """
+    if issparse(X):
+        raise TypeError(
+            f"{owner} does not take sparse input: sequences are dense arrays "
+            "(call .toarray() on a sparse matrix of univariate sequences)."
+        )
     if is_ragged(X) or (isinstance(X, list) and X and np.ndim(X[0]) == 2):
         values, valid = pad_ragged(X, np.float64)
         return (values[:, :, None] if values.ndim == 2 else values), valid, "list"
-    values = np.asarray(X, dtype=np.float64)
+    check_not_text(X, "X")
+    values = np.asarray(X)
+    if np.iscomplexobj(values):
+        raise ValueError(f"Complex data not supported: {owner} takes real numbers.")
+    values = values.astype(np.float64, copy=False)
+    if values.ndim in (2, 3) and 0 in values.shape[:2]:
+        empty = "0 sample(s)" if len(values) == 0 else "0 time step(s)"
+        if values.ndim == 2 and len(values):  # the columns of a table
+            empty = "0 feature(s)"
+        raise ValueError(
+            f"Found array with {empty} (shape={values.shape}) while a minimum of 1 "
+            f"is required by {owner}: sequences need samples and time steps."
+        )
     if values.ndim == 2:  # univariate sequences (N, T)
         values = values[:, :, None]
         return values, np.ones(values.shape[:2], dtype=bool), "2d"
@@ -157,6 +175,7 @@ def float_sequences(X, owner):
         raise ValueError(
             f"{owner} expects sequences: a 3-D array (n_samples, "
             "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
-            f"list of arrays; got an array of shape {values.shape}."
+            f"list of arrays; got an array of shape {values.shape}. Reshape your "
+            "data: a single sequence is X[None] (or [x])."
         )
     return values, np.ones(values.shape[:2], dtype=bool), "3d"

@@ -173,8 +173,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"X has {values.shape[2]} features per time step, but SequenceScaler "
                 f"was fitted with {self.n_features_in_}."
             )
+        steps = values[valid]
+        if not np.isfinite(steps).all():
+            raise ValueError("X contains NaN or infinity.")
         out = values.copy()
-        out[valid] = function(values[valid])
+        out[valid] = function(steps)
         return give_back(out)
 
     def __sklearn_tags__(self):

@@ -1,14 +1,16 @@
-"""SequenceFlattener: sequences as rows of a table, for tabular estimators."""
+"""SequenceFlattener: sequences as rows of a table, for tabular estimators
+(and the bad input it and SequenceScaler refuse alike)."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from scipy.sparse import csr_matrix
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 
-from sklearn_rnn.preprocessing import SequenceFlattener
+from sklearn_rnn.preprocessing import SequenceFlattener, SequenceScaler
 
 
 def test_rows_are_steps_side_by_side_padded_or_cut():
@@ -41,15 +43,26 @@ def test_equals_the_benchmarks_mlp_baseline_input():
 
 
 @pytest.mark.parametrize(
-    "bad, match",
+    "bad, error, match",
     [
-        (np.zeros((2, 3, 4, 5)), "SequenceFlattener expects sequences"),
-        (np.zeros((2, 0, 1)), "no time step"),
+        (np.zeros((2, 3, 4, 5)), ValueError, "SequenceFlattener expects sequences"),
+        (np.zeros(3), ValueError, "Reshape your data"),
+        (np.zeros((2, 0, 1)), ValueError, r"0 time step\(s\) \(shape=\(2, 0, 1\)\)"),
+        (np.zeros((0, 3)), ValueError, r"0 sample\(s\)"),
+        (np.ones((2, 3)) + 1j, ValueError, "Complex data not supported"),
+        (np.array([["1", "2"]]), ValueError, "X holds text"),
+        (csr_matrix(np.ones((2, 3))), TypeError, "does not take sparse input"),
     ],
 )
-def test_bad_input_is_a_clear_error(bad, match):
-    with pytest.raises(ValueError, match=match):
-        SequenceFlattener().fit(bad)
+@pytest.mark.parametrize("transformer", [SequenceFlattener, SequenceScaler])
+def test_bad_input_is_a_clear_error(transformer, bad, error, match):
+    with pytest.raises(error, match=match.replace("SequenceFlattener", ".*")):
+        transformer().fit(bad)
+
+
+def test_missing_values_pass_through():
+    X = np.array([[1.0, np.nan], [np.inf, 2.0]])
+    assert_array_equal(SequenceFlattener().fit_transform(X), X)
 
 
 def test_bad_parameter_and_feature_mismatch():

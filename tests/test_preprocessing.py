@@ -71,6 +71,16 @@ def test_bad_input_is_a_clear_error(bad, match):
         SequenceScaler(mask_value=-1.0).fit(bad)
 
 
+def test_transform_refuses_what_fit_refuses():
+    scaler = SequenceScaler(mask_value=-1.0).fit(X)
+    bad = X.copy()
+    bad[0, 0, 0] = np.inf
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        scaler.transform(bad)
+    padded = np.full_like(X[:1], -1.0)  # padding is never read
+    assert_array_equal(scaler.transform(padded), padded)
+
+
 def test_feature_mismatch_and_pipeline():
     scaler = SequenceScaler().fit(X)
     with pytest.raises(ValueError, match="2 features per time step.*fitted with 3"):
