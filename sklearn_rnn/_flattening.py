@@ -101,8 +101,9 @@ class SequenceFlattener(
 
         Returns
         -------
-        ndarray of float64, shape (n_samples, n_timesteps_ * n_features_in_)
-            Step ``t``'s feature ``d`` in column ``t * n_features_in_ + d``.
+        rows : ndarray of float64 of shape (n_samples, n_columns)
+            ``n_columns`` is ``n_timesteps_ * n_features_in_``; step ``t``'s
+            feature ``d`` is in column ``t * n_features_in_ + d``.
         """
         check_is_fitted(self)
         values, _, _ = float_sequences(X, "SequenceFlattener")
