@@ -10,6 +10,7 @@ from sklearn_rnn.nn.layers import (
     Bidirectional,
     Dense,
     Embedding,
+    Flatten,
     LastStatePooling,
     MaxPooling,
     MeanPooling,
@@ -101,6 +102,13 @@ def test_poolings_ignore_padding():
     empty = np.zeros((3, 1), bool)
     assert_array_equal(MeanPooling().forward(x, empty), [[0.0, 0.0]])
     assert_array_equal(MaxPooling().forward(x, empty), [[0.0, 0.0]])
+
+
+def test_layers_that_drop_the_time_axis_drop_the_mask():
+    mask = np.array([[True], [False]])
+    for layer in (LastStatePooling(), MeanPooling(), MaxPooling(), Flatten(2)):
+        assert layer.output_mask(mask) is None
+    assert Dense(2, 3).output_mask(mask) is mask  # a layer that keeps the steps
 
 
 def test_dense_is_time_distributed():

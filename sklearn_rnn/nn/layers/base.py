@@ -79,6 +79,9 @@ class Layer:
     #: True if the gradient is zero outside ``gradient_rows`` (embeddings):
     #: optimizers then update only those rows.
     row_sparse = False
+    #: False for a layer whose output has no time steps (pooling,
+    #: flattening): its output has no mask (see :meth:`output_mask`).
+    keeps_steps = True
     #: Array attributes kept across calls besides params and grads.
     _persistent_arrays = ()
     #: Attributes holding the last pass's caches (left out of pickles).
@@ -143,10 +146,11 @@ class Layer:
         Returns
         -------
         ndarray of bool or None
-            The mask of the output: by default ``mask`` itself, for a layer
-            that keeps the steps of its input.
+            The mask of the output: ``mask`` itself for a layer that keeps
+            the steps of its input, None for one that pools or flattens
+            them away (``keeps_steps`` false), whose output has no steps.
         """
-        return mask
+        return mask if self.keeps_steps else None
 
     def sublayers(self):
         """The layers this one runs (a container's branches).

@@ -38,6 +38,8 @@ class Flatten(Layer):
            [3., 5., 0., 0.]])
     """
 
+    keeps_steps = False  # its output has no time steps, hence no mask
+
     def __init__(self, steps):
         super().__init__()
         self.steps = int(steps)
@@ -103,18 +105,3 @@ class Flatten(Layer):
         dx = np.empty_like(grad)
         np.put_along_axis(dx, self._order[:, :, None], grad, 0)
         return dx
-
-    def output_mask(self, mask):
-        """The mask of the flattened output: None.
-
-        Parameters
-        ----------
-        mask : ndarray of shape (T, N) of bool or None
-            The mask of the input.
-
-        Returns
-        -------
-        None
-            The ``(N, steps * D)`` output has no time steps, hence no mask.
-        """
-        return None

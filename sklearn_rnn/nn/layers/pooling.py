@@ -49,6 +49,8 @@ class LastStatePooling(Layer):
            [10.,  3.]])
     """
 
+    keeps_steps = False  # its output has no time steps, hence no mask
+
     _dx = None  # zero gradient buffer, reused between calls
 
     def __init__(self, n_forward_features=None):
@@ -108,21 +110,6 @@ class LastStatePooling(Layer):
             dx[0, :, self.split :] = dout[:, self.split :]
         return dx
 
-    def output_mask(self, mask):
-        """The mask of the pooled output: None.
-
-        Parameters
-        ----------
-        mask : ndarray of shape (T, N) of bool or None
-            The mask of the input.
-
-        Returns
-        -------
-        None
-            The ``(N, F)`` output has no time steps, hence no mask.
-        """
-        return None
-
 
 class MeanPooling(Layer):
     """Mean of the states over valid steps.
@@ -144,6 +131,8 @@ class MeanPooling(Layer):
     >>> MeanPooling().forward(x, mask=np.array([[True], [True], [False]]))
     array([[2.]])
     """
+
+    keeps_steps = False  # its output has no time steps, hence no mask
 
     def forward(self, x, mask=None, training=False):
         """Average each sequence's states over its valid steps.
@@ -189,21 +178,6 @@ class MeanPooling(Layer):
         """
         return self.weights * dout[None]
 
-    def output_mask(self, mask):
-        """The mask of the pooled output: None.
-
-        Parameters
-        ----------
-        mask : ndarray of shape (T, N) of bool or None
-            The mask of the input.
-
-        Returns
-        -------
-        None
-            The ``(N, F)`` output has no time steps, hence no mask.
-        """
-        return None
-
 
 class MaxPooling(Layer):
     """Feature-wise maximum of the states over valid steps.
@@ -225,6 +199,8 @@ class MaxPooling(Layer):
     >>> MaxPooling().forward(x, mask=np.array([[True], [True], [False]]))
     array([[3.]])
     """
+
+    keeps_steps = False  # its output has no time steps, hence no mask
 
     def forward(self, x, mask=None, training=False):
         """Take each sequence's feature-wise maximum over its valid steps.
@@ -274,21 +250,6 @@ class MaxPooling(Layer):
             dx, self.argmax[None], np.where(self.empty, 0.0, dout)[None], axis=0
         )
         return dx
-
-    def output_mask(self, mask):
-        """The mask of the pooled output: None.
-
-        Parameters
-        ----------
-        mask : ndarray of shape (T, N) of bool or None
-            The mask of the input.
-
-        Returns
-        -------
-        None
-            The ``(N, F)`` output has no time steps, hence no mask.
-        """
-        return None
 
 
 POOLINGS = {"last": LastStatePooling, "mean": MeanPooling, "max": MaxPooling}
