@@ -106,13 +106,8 @@ class SequenceFlattener(
             feature ``d`` is in column ``t * n_features_in_ + d``.
         """
         check_is_fitted(self)
-        values, _, _ = float_sequences(X, "SequenceFlattener")
+        values, _, _ = float_sequences(X, "SequenceFlattener", self.n_features_in_)
         n_samples, n_steps, n_features = values.shape
-        if n_features != self.n_features_in_:
-            raise ValueError(
-                f"X has {n_features} features per time step, but SequenceFlattener "
-                f"was fitted with {self.n_features_in_}."
-            )
         # a list is already zero-padded after each sequence's end
         rows = np.zeros((n_samples, self.n_timesteps_, n_features))
         kept = min(n_steps, self.n_timesteps_)

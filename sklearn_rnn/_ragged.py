@@ -120,7 +120,7 @@ def pad_ragged(items, dtype, name="X"):
     return padded, np.arange(t_max) < lengths[:, None]
 
 
-def float_sequences(X, owner):
+def float_sequences(X, owner, n_features=None):
     """``X`` as float64 sequences for a sequence transformer.
 
     Parameters
@@ -130,6 +130,9 @@ def float_sequences(X, owner):
         or 2-D arrays of their own lengths (ragged).
     owner : str
         The transformer's name, for the error message.
+    n_features : int, default=None
+        The features per time step the fitted transformer expects (None:
+        any, as in ``fit``).
 
     Returns
     -------
@@ -154,13 +157,36 @@ def float_sequences(X, owner):
         )
     if is_ragged(X) or (isinstance(X, list) and X and np.ndim(X[0]) == 2):
         values, valid = pad_ragged(X, np.float64)
-        return (values[:, :, None] if values.ndim == 2 else values), valid, "list"
+        form = "list"
+    else:
+        values = _float_array(X, owner)
+        valid = np.ones(values.shape[:2], dtype=bool)
+        form = "2d" if values.ndim == 2 else "3d"
+    if values.ndim == 2:  # univariate sequences (N, T)
+        values = values[:, :, None]
+    if n_features is not None and values.shape[2] != n_features:
+        raise ValueError(
+            f"X has {values.shape[2]} features per time step, but {owner} was "
+            f"fitted with {n_features}."
+        )
+    return values, valid, form
+
+
+def _float_array(X, owner):
+    """``X`` as a 2-D or 3-D float64 array of sequences, or a clear error."""
     check_not_text(X, "X")
     values = np.asarray(X)
     if np.iscomplexobj(values):
         raise ValueError(f"Complex data not supported: {owner} takes real numbers.")
     values = values.astype(np.float64, copy=False)
-    if values.ndim in (2, 3) and 0 in values.shape[:2]:
+    if values.ndim not in (2, 3):
+        raise ValueError(
+            f"{owner} expects sequences: a 3-D array (n_samples, "
+            "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
+            f"list of arrays; got an array of shape {values.shape}. Reshape your "
+            "data: a single sequence is X[None] (or [x])."
+        )
+    if 0 in values.shape[:2]:
         empty = "0 sample(s)" if len(values) == 0 else "0 time step(s)"
         if values.ndim == 2 and len(values):  # the columns of a table
             empty = "0 feature(s)"
@@ -168,14 +194,4 @@ def float_sequences(X, owner):
             f"Found array with {empty} (shape={values.shape}) while a minimum of 1 "
             f"is required by {owner}: sequences need samples and time steps."
         )
-    if values.ndim == 2:  # univariate sequences (N, T)
-        values = values[:, :, None]
-        return values, np.ones(values.shape[:2], dtype=bool), "2d"
-    if values.ndim != 3:
-        raise ValueError(
-            f"{owner} expects sequences: a 3-D array (n_samples, "
-            "n_timesteps, n_features), a 2-D array (n_samples, n_timesteps) or a "
-            f"list of arrays; got an array of shape {values.shape}. Reshape your "
-            "data: a single sequence is X[None] (or [x])."
-        )
-    return values, np.ones(values.shape[:2], dtype=bool), "3d"
+    return values

@@ -78,9 +78,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.with_mean = with_mean
         self.with_std = with_std
 
-    def _steps(self, X):
-        """``(values (N, T, D), valid (N, T), how to give the result back)``."""
-        values, valid, form = float_sequences(X, "SequenceScaler")
+    def _steps(self, X, n_features=None):
+        """``(values (N, T, D), valid (N, T), how to give the result back)``;
+        ``n_features``: the features per step expected (None: any)."""
+        values, valid, form = float_sequences(X, "SequenceScaler", n_features)
         lengths = valid.sum(axis=1)  # a list's own lengths
         valid &= self._valid(values)
         if form == "list":
@@ -167,12 +168,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _apply(self, X, function):
         check_is_fitted(self)
-        values, valid, give_back = self._steps(X)
-        if values.shape[2] != self.n_features_in_:
-            raise ValueError(
-                f"X has {values.shape[2]} features per time step, but SequenceScaler "
-                f"was fitted with {self.n_features_in_}."
-            )
+        values, valid, give_back = self._steps(X, self.n_features_in_)
         steps = values[valid]
         if not np.isfinite(steps).all():
             raise ValueError("X contains NaN or infinity.")
